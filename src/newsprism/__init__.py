@@ -1,0 +1,71 @@
+"""newsprism: claim-level coverage diff of news across outlets and languages.
+
+The public API is listed in ``__all__``; everything else is private.
+"""
+
+from __future__ import annotations
+
+from .compare import CompareOptions, align
+from .errors import (
+    BinaryFile,
+    EmptyDocument,
+    EncodingFailure,
+    InputError,
+    LanguageError,
+    MalformedDocument,
+    ModelUnavailable,
+    NewsprismError,
+    OptionError,
+    UnsupportedFormat,
+)
+from .model import (
+    Article,
+    Coverage,
+    DateRef,
+    Entity,
+    Fact,
+    Failure,
+    Mention,
+    Quantity,
+    Quote,
+    Sentence,
+    Statement,
+    Status,
+)
+from .pipeline import PipelineOptions, annotate, compare_articles, compare_paths
+from .report import render
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "BinaryFile",
+    "CompareOptions",
+    "Coverage",
+    "DateRef",
+    "EmptyDocument",
+    "EncodingFailure",
+    "Entity",
+    "Fact",
+    "Failure",
+    "InputError",
+    "LanguageError",
+    "MalformedDocument",
+    "Mention",
+    "ModelUnavailable",
+    "NewsprismError",
+    "OptionError",
+    "PipelineOptions",
+    "Quantity",
+    "Quote",
+    "Sentence",
+    "Statement",
+    "Status",
+    "UnsupportedFormat",
+    "__version__",
+    "align",
+    "annotate",
+    "compare_articles",
+    "compare_paths",
+    "render",
+]

@@ -1,0 +1,244 @@
+"""Bytes to text: BOMs, UTF-8/UTF-16, legacy code pages, binary sniffing, mojibake repair.
+
+``decode_bytes`` tries, in order: a BOM (UTF-8, UTF-16, UTF-32); UTF-16 without BOM
+(recognised by its NUL pattern); strict UTF-8; then legacy single-byte code pages.
+For the last step the candidates proposed by ``charset_normalizer`` and a short list of
+common news code pages (cp1252, cp1250, cp1251, koi8-r …) are decoded and scored by
+how plausible the letters look (one script per word, letters from one alphabet, no case
+flips inside words, no control characters); the best wins. ``fix_mojibake`` then repairs
+UTF-8 text that was once decoded as cp1252/latin-1 (``Ã©`` → ``é``, ``Ð—ÐµÐ»`` → ``Зел``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from newsprism.errors import BinaryFile, EmptyDocument, EncodingFailure
+
+__all__ = ["Decoded", "decode_bytes", "fix_mojibake"]
+
+# Encodings tried for non-UTF-8 input, in order of preference on a tie.
+LEGACY = ("cp1252", "cp1250", "cp1251", "koi8_r", "koi8_u", "iso8859_2", "cp1257", "cp1253")
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive (or DOCX/ODT)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "MS Office document"),
+    (b"\x7fELF", "executable"),
+    (b"SQLite format 3", "SQLite database"),
+)
+
+# Alphabets of the letters beyond ASCII that one language uses (for the plausibility score).
+_ALPHABETS = (
+    "àâæçéèêëîïôœùûüÿ",  # fr
+    "áéíñóúü",  # es
+    "äöüß",  # de
+    "àèéìíòóù",  # it
+    "áâãàçéêíóôõú",  # pt
+    "čćđšž",  # sl, hr, bs, sr
+    "áčďéěíňóřšťúůýž",  # cs, sk
+    "ąćęłńóśźż",  # pl
+    "áéíóöőúüű",  # hu
+    "ăâîșțşţ",  # ro
+    "åäöæø",  # nordic
+    "āčēģīķļņšūž",  # lv
+    "ąčęėįšųūž",  # lt
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",  # Cyrillic
+    "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",  # Greek
+)
+_ODD = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\u2500-\u259f¤¦¨¬¯´¸]")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text, the encoding used, and whether mojibake was repaired."""
+
+    text: str
+    encoding: str
+    repaired: bool = False
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """A reason when ``data`` is not text (magic number, NUL bytes, control characters)."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return "NUL bytes"
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    if sample and controls / len(sample) > 0.05:
+        return "control characters"
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when every other byte is NUL, as in BOM-less UTF-16 text."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    if odd > 0.7 and even < 0.1:
+        return "utf-16-le"
+    if even > 0.7 and odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _script(ch: str) -> str:
+    if ch.isascii():
+        return "LATIN"
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else "other"
+
+
+def plausibility(text: str) -> float:
+    """How much ``text`` looks like natural language: higher is better, 0 for ASCII only."""
+    odd = len(_ODD.findall(text))
+    flips = 0
+    mixed = 0
+    special: set[str] = set()
+    for word in _WORDS.findall(text):
+        if len({_script(ch) for ch in word}) > 1:
+            mixed += 1
+        flips += sum(1 for a, b in itertools.pairwise(word) if a.islower() and b.isupper())
+        special.update(ch for ch in word.lower() if not ch.isascii())
+    coverage = max((len(special & set(a)) for a in _ALPHABETS), default=0)
+    missing = len(special) - coverage
+    return -(5.0 * odd + 3.0 * mixed + 1.0 * flips + 2.0 * missing)
+
+
+def _legacy(data: bytes, name: str) -> tuple[str, str]:
+    candidates: list[str] = []
+    try:
+        import charset_normalizer
+
+        for match in charset_normalizer.from_bytes(data[:200_000]):
+            if match.encoding not in candidates:
+                candidates.append(match.encoding)
+            if len(candidates) >= 3:
+                break
+    except ImportError:  # pragma: no cover - charset_normalizer is a dependency of requests
+        pass
+    candidates += [enc for enc in LEGACY if enc not in candidates]
+    best: tuple[float, int, str, str] | None = None
+    for rank, enc in enumerate(candidates):
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        # Prefer our common code pages over exotic guesses on equal scores.
+        tie = LEGACY.index(enc) if enc in LEGACY else len(LEGACY) + rank
+        score = plausibility(text)
+        if best is None or (score, -tie) > (best[0], -best[1]):
+            best = (score, tie, enc, text)
+    # Fail when, even at best, about every other word looks broken.
+    if best is None or best[0] < -1.5 * max(1, len(_WORDS.findall(best[3]))):
+        raise EncodingFailure(f"{name}: cannot decode: not UTF-8 and no code page fits")
+    return best[3], codecs.lookup(best[2]).name
+
+
+def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded:
+    """Decode the bytes of the file ``name`` (used in messages) to text.
+
+    Raises ``EmptyDocument`` (nothing but whitespace), ``BinaryFile`` and ``EncodingFailure``.
+    """
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as err:
+            raise EncodingFailure(f"{name}: cannot decode as {encoding}: {err}") from err
+        return _finish(text, encoding, name)
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return _finish(data.decode(enc), enc, name)
+            except UnicodeDecodeError as err:
+                raise EncodingFailure(f"{name}: invalid {enc} after its BOM: {err}") from err
+    if not data.strip():
+        raise EmptyDocument(f"{name}: empty file")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return _finish(data.decode(utf16), utf16, name)
+        except UnicodeDecodeError:
+            pass
+    kind = sniff_binary(data)
+    if kind is not None:
+        raise BinaryFile(f"{name}: binary file ({kind}), not text")
+    try:
+        return _finish(data.decode("utf-8"), "utf-8", name)
+    except UnicodeDecodeError:
+        pass
+    text, enc = _legacy(data, name)
+    return _finish(text, enc, name)
+
+
+def _finish(text: str, encoding: str, name: str) -> Decoded:
+    if not text.strip():
+        raise EmptyDocument(f"{name}: empty file (only whitespace)")
+    fixed = fix_mojibake(text)
+    return Decoded(fixed, encoding, fixed != text)
+
+
+# --- mojibake -------------------------------------------------------------------------
+
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_CONT = "[\u0080-\u00bf" + re.escape(_CP1252_HIGH) + "]"
+_MOJIBAKE = re.compile(
+    f"(?:[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}})+"
+)
+_TO_CP1252 = {ch: bytes([0x80 + i]) for i, ch in enumerate(bytes(range(0x80, 0xA0)).decode(
+    "cp1252", errors="replace")) if ch != "\ufffd"}  # fmt: skip
+
+
+def _as_bytes(s: str) -> bytes | None:
+    out = bytearray()
+    for ch in s:
+        code = ord(ch)
+        if code < 0x100:
+            out.append(code)
+        elif ch in _TO_CP1252:
+            out += _TO_CP1252[ch]
+        else:
+            return None
+    return bytes(out)
+
+
+def _repair(match: re.Match[str]) -> str:
+    raw = _as_bytes(match.group(0))
+    if raw is None:
+        return match.group(0)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group(0)
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair runs of UTF-8 bytes that were decoded as cp1252/latin-1 (``Ã©`` → ``é``).
+
+    Only runs that form valid UTF-8 once re-encoded are replaced, so ordinary accented
+    text is left alone. Applied twice it also undoes double encoding.
+    """
+    for _ in range(2):
+        if not _MOJIBAKE.search(text):
+            break
+        text = _MOJIBAKE.sub(_repair, text)
+    return text

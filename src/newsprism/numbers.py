@@ -1,0 +1,477 @@
+"""Number parsing: digits with locale-aware separators, scale words and numbers in words.
+
+:func:`find_numbers` returns every number of a text as a :class:`NumberToken` with exact
+character offsets. It knows nothing about qualifiers, units or what is counted (see
+``quantities.py``); it only decides where a number is, what its value is, and flags the
+cases a caller will want to skip (ordinals, dates, times, numbers inside names).
+
+Separator rules (``parse_digits``):
+
+* both ``,`` and ``.`` present: the last one is the decimal mark (``1,234.5``, ``1.234,5``);
+* one kind of mark used several times, or a space/no-break space/apostrophe: thousands;
+* one mark followed by 1, 2 or 4+ digits: decimal (``1.5``, ``1,5``);
+* one mark followed by exactly 3 digits is ambiguous and resolved by the language: ``,`` is
+  the thousands mark in English-style locales, ``.`` in decimal-comma locales.
+
+Numbers in words use ``text_to_num`` for the languages it supports and the word tables of
+``number_parser`` (ru, uk, sl, pl, cs, hr …) with a small evaluator for the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+
+def _w(words: str) -> list[str]:
+    """Split a whitespace-separated word list."""
+    return words.split()
+
+
+#: Languages whose thousands mark is ``,`` and decimal mark ``.``.
+DECIMAL_POINT_LANGS = frozenset({"en", "zh", "ja", "ko", "he", "th", "hi", "ga", "mt", "ms"})
+T2N_LANGS = frozenset({"en", "es", "fr", "de", "pt", "it", "nl"})
+
+# Scale words that multiply a preceding number ("2.5 million", "1,2 millones", "3 тыс.").
+_SCALES: dict[str, float] = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "mn": 1e6,
+    "mln": 1e6,
+    "k": 1e3,
+    "tn": 1e12,
+    "mil": 1e3,
+    "millón": 1e6,
+    "millon": 1e6,
+    "millones": 1e6,
+    "billón": 1e12,
+    "billones": 1e12,
+    "mille": 1e3,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "mila": 1e3,
+    "milione": 1e6,
+    "milioni": 1e6,
+    "miliardo": 1e9,
+    "miliardi": 1e9,
+    "milhão": 1e6,
+    "milhões": 1e6,
+    "bilhão": 1e9,
+    "bilhões": 1e9,
+    "tausend": 1e3,
+    "mio": 1e6,
+    "mrd": 1e9,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "millionen": 1e6,
+    "duizend": 1e3,
+    "miljoen": 1e6,
+    "miljard": 1e9,
+    "tisoč": 1e3,
+    "milijon": 1e6,
+    "milijona": 1e6,
+    "milijone": 1e6,
+    "milijonov": 1e6,
+    "milijard": 1e9,
+    "milijarde": 1e9,
+    "mld": 1e9,
+    "tys": 1e3,
+    "тыс": 1e3,
+    "тис": 1e3,
+    "млн": 1e6,
+    "млрд": 1e9,
+}
+# Stems for inflected Slavic scale words (тысяча/тысяч/тысячи, миллионов, tysięcy …).
+_SCALE_STEMS: tuple[tuple[str, float], ...] = (
+    ("тысяч", 1e3),
+    ("тисяч", 1e3),
+    ("миллиард", 1e9),
+    ("мільярд", 1e9),
+    ("миллион", 1e6),
+    ("мільйон", 1e6),
+    ("tysiąc", 1e3),
+    ("tysięc", 1e3),
+    ("milion", 1e6),
+    ("miliard", 1e9),
+)
+
+# Plural scale words used without a number ("thousands of people"): value of one unit.
+_VAGUE: dict[str, float] = {
+    "dozens": 10,
+    "tens": 10,
+    "hundreds": 100,
+    "thousands": 1e3,
+    "millions": 1e6,
+    "decenas": 10,
+    "cientos": 100,
+    "centenares": 100,
+    "miles": 1e3,
+    "millones": 1e6,
+    "dizaines": 10,
+    "centaines": 100,
+    "milliers": 1e3,
+    "dutzende": 10,
+    "hunderte": 100,
+    "tausende": 1e3,
+    "millionen": 1e6,
+    "десятки": 10,
+    "сотни": 100,
+    "тысячи": 1e3,
+    "миллионы": 1e6,
+    "сотні": 100,
+    "тисячі": 1e3,
+    "мільйони": 1e6,
+    "decine": 10,
+    "centinaia": 100,
+    "migliaia": 1e3,
+    "dezenas": 10,
+    "centenas": 100,
+    "milhares": 1e3,
+    "tientallen": 10,
+    "honderden": 100,
+    "duizenden": 1e3,
+    "tisoče": 1e3,
+    "stotine": 100,
+    "desetine": 10,
+    "dziesiątki": 10,
+    "setki": 100,
+    "tysiące": 1e3,
+}
+# Words that are numbers in one language and something else in another.
+_VAGUE_ONLY_IN = {"miles": frozenset({"es"}), "millions": frozenset({"en", "fr"})}
+
+MONTHS = frozenset(
+    _w("""january february march april june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre
+    diciembre janvier février fevrier mars avril mai juin juillet août aout septembre octobre
+    novembre décembre decembre januar februar märz maerz juni juli oktober dezember gennaio
+    febbraio aprile maggio giugno luglio settembre ottobre dicembre janeiro fevereiro março
+    maio junho julho setembro outubro dezembro januari februari maart mei augustus
+    januarja februarja marca aprila maja junija julija avgusta septembra oktobra novembra
+    decembra stycznia lutego kwietnia czerwca lipca sierpnia września października listopada
+    grudnia января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+    січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня""")
+)
+_CAPITAL_ONLY_MONTHS = frozenset({"may", "march", "mar"})  # English months are capitalised
+
+_GROUPED = r"\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+|(?:[\u00a0\u202f\u2009']\d{3})+{space})(?:[.,]\d+)?"
+_NUM_TEMPLATE = r"(?<![\w.,\u00a0\u202f])(?:" + _GROUPED + r"|\d+(?:[.,]\d+)?)(?!\d)"
+_NUM_RE = re.compile(_NUM_TEMPLATE.replace("{space}", r"|(?: \d{3}(?![\d.,]\d))+"))
+_WORD_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+_ORDINAL_SUFFIX = re.compile(
+    r"(?:st|nd|rd|th|er|re|ère|e|ème|eme|ième|º|ª|°|o|a|-?(?:й|я|е|го|ий|ого|та|те|ти|го))(?!\w)",
+    re.IGNORECASE,
+)
+_GLUED_UNIT = re.compile(
+    r"(?:bn|mn|mln|mld|mrd|k|m|km|cm|mm|kg|g|mg|t|tn|h|ha|pc|s|min|ft|lb|lbs|l|ml|mph|p|gb|mb|tb)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+_SCALE_AFTER = re.compile(r"[ \u00a0]?([^\W\d_]+)")
+_VAGUE_OF = re.compile(r"\s+(?:of|de|d'|d’)\s*([^\W\d_]+)", re.IGNORECASE)
+_ONE = frozenset(_w("a an one un une ein eine einer einen uno una um uma een"))
+_HYPHEN_CHAIN = re.compile(r"[\d-]*\d-\d+-\d[\d-]*")
+_NUMERO_WORDS = frozenset(
+    _w("no nr nº № # number número numéro nummer номер номера article artículo paragraph page")
+)
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    """One number found in a text.
+
+    ``kind`` is ``digits``, ``words`` or ``vague`` ("thousands"). ``skip`` names why a caller
+    should not report it as a count (``ordinal``, ``date``, ``time``, ``code``, ``year``,
+    ``label``) or is empty. ``scale`` is the multiplier of a scale word (``2.5 million``).
+    """
+
+    start: int
+    end: int
+    value: float
+    kind: str = "digits"
+    skip: str = ""
+    scale: float = 1.0
+
+
+def _dot_comma_decimal(language: str | None) -> bool:
+    """True when ``.`` groups thousands and ``,`` is the decimal mark."""
+    return (language or "en").split("-")[0].lower() not in DECIMAL_POINT_LANGS
+
+
+def parse_digits(raw: str, language: str | None = None) -> float | None:
+    """Parse a digit string written with the separators of ``language``; ``None`` if invalid."""
+    s = raw.strip()
+    for ch in ("\u00a0", "\u202f", "\u2009", " ", "'"):
+        s = s.replace(ch, "")
+    if not s or not s[0].isdigit():
+        return None
+    commas, dots = s.count(","), s.count(".")
+    if commas and dots:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+        grp = "." if dec == "," else ","
+        s = s.replace(grp, "").replace(dec, ".")
+    elif commas or dots:
+        mark = "," if commas else "."
+        tail = s.rsplit(mark, 1)[1]
+        if (commas or dots) > 1:
+            s = s.replace(mark, "")
+        elif len(tail) == 3:
+            thousands = "." if _dot_comma_decimal(language) else ","
+            s = s.replace(mark, "") if mark == thousands else s.replace(mark, ".")
+        else:
+            s = s.replace(mark, ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def scale_value(word: str) -> float | None:
+    """The multiplier of a scale word (``million`` → 1e6, ``тысяч`` → 1e3) or ``None``."""
+    w = word.lower().rstrip(".")
+    if w in _SCALES:
+        return _SCALES[w]
+    for stem, value in _SCALE_STEMS:
+        if w.startswith(stem):
+            return value
+    return None
+
+
+def vague_value(word: str, language: str | None) -> float | None:
+    """The unit of a vague plural (``thousands`` → 1e3) in ``language``, or ``None``."""
+    w = word.lower()
+    if w not in _VAGUE:
+        return None
+    only = _VAGUE_ONLY_IN.get(w)
+    if only is not None and language is not None and language not in only:
+        return None
+    return _VAGUE[w]
+
+
+def is_month(word: str) -> bool:
+    w = word.lower().rstrip(".")
+    if w in _CAPITAL_ONLY_MONTHS:
+        return word[:1].isupper()
+    return w in MONTHS
+
+
+class _Tok:
+    """A token for ``text_to_num.find_numbers``."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def text(self) -> str:
+        return self._text
+
+    def nt_separated(self, previous: object) -> bool:
+        return False
+
+    def not_a_number_part(self) -> bool:
+        return False
+
+
+@lru_cache(maxsize=32)
+def _np_tables(language: str) -> tuple[dict[str, tuple[str, int]], frozenset[str]] | None:
+    """Word → (class, value) from ``number_parser``'s data for ``language``."""
+    try:
+        info: dict[str, Any] = importlib.import_module(f"number_parser.data.{language}").info
+    except (ImportError, AttributeError):
+        return None
+    table: dict[str, tuple[str, int]] = {}
+    for cls in ("UNIT_NUMBERS", "DIRECT_NUMBERS", "TENS", "HUNDREDS", "BIG_POWERS_OF_TEN"):
+        for word, value in info.get(cls, {}).items():
+            table[str(word).lower()] = (cls, int(value))
+    return table, frozenset(str(w).lower() for w in info.get("SKIP_TOKENS", ()))
+
+
+def _eval_np(parts: list[tuple[str, int]]) -> float:
+    total, current = 0, 0
+    for cls, value in parts:
+        if cls == "BIG_POWERS_OF_TEN":
+            total += max(current, 1) * value
+            current = 0
+        elif cls == "HUNDREDS" and current and current < 10:
+            current *= value
+        else:
+            current += value
+    return float(total + current)
+
+
+def _word_numbers(text: str, language: str | None) -> list[NumberToken]:
+    lang = (language or "").split("-")[0].lower()
+    toks = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+    out: list[NumberToken] = []
+    if lang in T2N_LANGS:
+        from text_to_num import find_numbers as t2n_find
+
+        stream = [_Tok("," if t[2][0].isdigit() else t[2]) for t in toks]
+        for occ in t2n_find(stream, lang, 0.0):
+            a, b = toks[occ.start], toks[occ.end - 1]
+            if (
+                occ.start
+                and occ.value in (1e3, 1e6, 1e9)
+                and toks[occ.start - 1][2].lower() in _ONE
+            ):
+                a = toks[occ.start - 1]  # "eine Million", "a million"
+
+            skip = "ordinal" if occ.is_ordinal else ""
+            out.append(NumberToken(a[0], b[1], float(occ.value), "words", skip))
+        return out
+    tables = _np_tables(lang) if lang else None
+    if tables is None:
+        return out
+    table, skip_words = tables
+    i = 0
+    while i < len(toks):
+        word = toks[i][2].lower()
+        if word not in table:
+            i += 1
+            continue
+        j, parts = i, []
+        while j < len(toks):
+            w = toks[j][2].lower()
+            gap = text[toks[j - 1][1] : toks[j][0]] if j > i else ""
+            if gap.strip() or (w not in table and w not in skip_words):
+                break
+            if w in table:
+                parts.append(table[w])
+            j += 1
+        while j > i + 1 and toks[j - 1][2].lower() in skip_words:
+            j -= 1
+        out.append(NumberToken(toks[i][0], toks[j - 1][1], _eval_np(parts), "words"))
+        i = j
+    return out
+
+
+def _digit_skip(text: str, start: int, end: int, language: str | None) -> tuple[str, int]:
+    """Why a digit match must not be reported, and the end to use (glued suffixes)."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before == "-" and start >= 2 and text[start - 2].isalpha():
+        return "code", end  # Shahed-136, COVID-19
+    if before in "/:" or (after in ":/" and end + 1 < len(text) and text[end + 1].isdigit()):
+        return ("time" if ":" in (before, after) else "date"), end
+    if after == "." and end + 1 < len(text) and text[end + 1].isdigit():
+        return "date", end  # 27.09.2022 partially matched
+    if after == "-" and end + 1 < len(text) and text[end + 1].isdigit():
+        m = re.match(r"-\d+-\d+", text[end:])
+        if m:
+            return "date", end  # 2022-09-27, phone numbers
+    if before == "+" or (before == "-" and start >= 2 and text[start - 2].isdigit()):
+        chain = _HYPHEN_CHAIN.search(text, max(0, start - 20), min(len(text), end + 20))
+        if before == "+" or (chain and chain.start() <= start and end <= chain.end()):
+            return "code", end  # +1 555-123-4567
+    if after.isalpha():
+        m = _GLUED_UNIT.match(text, end)
+        if m:
+            return "", end
+        m = _ORDINAL_SUFFIX.match(text, end)
+        return ("ordinal" if m else "code"), end
+    if after == "-" and _ORDINAL_SUFFIX.match(text, end):
+        nxt = text[end + 1 : end + 4]
+        if nxt[:1] in "йяегоит" and nxt[:1].isalpha():
+            return "ordinal", end
+    if after == "'" and text[end + 1 : end + 2] == "s":
+        return "year", end  # the 1990's
+    return "", end
+
+
+def _neighbour_words(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    left = _WORD_RE.findall(text[max(0, start - 30) : start])[-3:]
+    right = _WORD_RE.findall(text[end : end + 30])[:3]
+    return left, right
+
+
+def _date_or_label(text: str, start: int, end: int, value: float) -> str:
+    left, right = _neighbour_words(text, start, end)
+    if value.is_integer() and 1 <= value <= 31:
+        if right and is_month(right[0]):
+            return "date"  # 27 September, 27 сентября
+        if len(right) >= 2 and right[0].lower() in ("de", "of", ".") and is_month(right[1]):
+            return "date"  # 27 de septiembre, 27. September
+        if left and is_month(left[-1]):
+            return "date"  # September 27
+        if len(left) >= 2 and left[-1] == "." and is_month(left[-2]):
+            return "date"  # Sept. 27
+    if left and left[-1].lower() in _NUMERO_WORDS:
+        return "label"
+    if len(left) >= 2 and left[-1] == "." and left[-2].lower() in ("no", "nr"):
+        return "label"
+    return ""
+
+
+def _overlaps(tok: NumberToken, spans: list[tuple[int, int]]) -> bool:
+    return any(a < tok.end and tok.start < b for a, b in spans)
+
+
+def find_numbers(text: str, language: str | None = None) -> list[NumberToken]:
+    """Every number in ``text`` (digits, digits + scale word, words, vague plurals), sorted."""
+    lang = (language or "").split("-")[0].lower() or None
+    out: list[NumberToken] = []
+    taken: list[tuple[int, int]] = []
+    for m in _NUM_RE.finditer(text):
+        start, end = m.span()
+        value = parse_digits(m.group(), lang)
+        if value is None:
+            continue
+        skip, end = _digit_skip(text, start, end, lang)
+        skip = skip or _date_or_label(text, start, end, value)
+        raw = m.group()
+        if raw.startswith("0") and raw.isdigit() and len(raw) > 1:
+            skip = skip or "code"
+        if not skip and value.is_integer() and 1800 <= value <= 2100 and raw.isdigit():
+            skip = "year"
+        scale = 1.0
+        sm = _SCALE_AFTER.match(text, end) if not skip else None
+        if sm:
+            mult = scale_value(sm.group(1))
+            glued = sm.start(1) == end
+            word = sm.group(1).lower()
+            if word in ("k", "m", "mn", "bn") and not glued:
+                mult = None  # "5 m" is metres; only "5m"/"$5m" is a scale
+            if word == "m":
+                currency = start > 0 and text[start - 1] in "$€£¥₽₴"
+                mult = 1e6 if currency and glued else None
+            if mult is not None:
+                end, value, scale = sm.end(1), value * mult, mult
+                nxt = _SCALE_AFTER.match(text, end)
+                more = scale_value(nxt.group(1)) if nxt and nxt.start(1) > end else None
+                if nxt and more is not None and more > mult and len(nxt.group(1)) > 2:
+                    end, value, scale = nxt.end(1), value * more, mult * more
+                if text[end : end + 1] == "." and word in ("mio", "mrd", "тыс", "тис", "tys"):
+                    end += 1
+        out.append(NumberToken(start, end, value, "digits", skip, scale))
+        taken.append((start, end))
+    words = [t for t in _word_numbers(text, lang) if not _overlaps(t, taken)]
+    for m in _WORD_RE.finditer(text):
+        w = m.group()
+        if not w[0].isalpha() or (unit := vague_value(w, lang)) is None:
+            continue
+        longer = [t for t in words if t.start <= m.start() < t.end and t.end - t.start > len(w)]
+        if longer or _overlaps(NumberToken(m.start(), m.end(), 0), taken):
+            continue  # "тысячи двадцати" is a number, not "thousands"
+        end = m.end()
+        of = _VAGUE_OF.match(text, end)
+        if of and (inner := vague_value(of.group(1), lang)) is not None:
+            unit, end = unit * inner, of.end()  # hundreds of thousands
+        out.append(NumberToken(m.start(), end, unit, "vague"))
+        taken.append((m.start(), end))
+    for tok in words:
+        if not _overlaps(tok, taken):
+            skip = tok.skip or _date_or_label(text, tok.start, tok.end, tok.value)
+            out.append(NumberToken(tok.start, tok.end, tok.value, "words", skip))
+    out.sort(key=lambda t: t.start)
+    return out

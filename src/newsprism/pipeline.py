@@ -1,0 +1,178 @@
+"""Runs the stages over articles with per-document error handling.
+
+Per article (annotation): sentences → entities → quantities → quotes → dates.
+Across articles: entity linking → statement alignment (facts).
+
+A document that cannot be read or annotated becomes a ``Failure`` with its
+reason; the others go on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compare import CompareOptions, align
+from .dates import annotate_dates
+from .embed import Embedder, EmbedOptions, default_embedder
+from .entities import EntityOptions, annotate_entities, describe_backend, model_available
+from .errors import LanguageError, NewsprismError
+from .ingest import read_path
+from .link import LinkOptions, link_entities
+from .model import Article, Coverage, Failure
+from .quantities import annotate_quantities
+from .quotes import annotate_quotes
+from .sentences import SentenceOptions, annotate_sentences
+
+Stage = Callable[[Article], Article]
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Options of every stage, in one place.
+
+    ``language`` forces the language of every article (ISO 639-1) instead of
+    detecting it.
+    """
+
+    language: str | None = None
+    sentences: SentenceOptions = field(default_factory=SentenceOptions)
+    entities: EntityOptions = field(default_factory=EntityOptions)
+    link: LinkOptions = field(default_factory=LinkOptions)
+    compare: CompareOptions = field(default_factory=CompareOptions)
+    embed: EmbedOptions = field(default_factory=EmbedOptions)
+
+
+@dataclass
+class Timings:
+    """Seconds spent per stage, summed over articles."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+def annotation_stages(options: PipelineOptions) -> list[tuple[str, Stage]]:
+    return [
+        ("sentences", lambda a: annotate_sentences(a, options.sentences)),
+        ("entities", lambda a: annotate_entities(a, options.entities)),
+        ("quantities", annotate_quantities),
+        ("quotes", annotate_quotes),
+        ("dates", annotate_dates),
+    ]
+
+
+def annotate(
+    article: Article, options: PipelineOptions | None = None, timings: Timings | None = None
+) -> Article:
+    """Run every annotation stage on one article."""
+    opts = options or PipelineOptions()
+    if opts.language:
+        article = dataclasses.replace(article, language=opts.language)
+    if not article.language:
+        raise LanguageError(f"{article.path or article.id}: could not determine the language")
+    for name, stage in annotation_stages(opts):
+        started = time.perf_counter()
+        article = stage(article)
+        if timings is not None:
+            timings.add(name, time.perf_counter() - started)
+    return article
+
+
+def _failure(path: str, err: Exception) -> Failure:
+    if isinstance(err, NewsprismError):
+        message = err.message if err.message.startswith(path) else f"{path}: {err.message}"
+        return Failure(path, message, err.hint)
+    return Failure(
+        path,
+        f"{path}: internal error: {type(err).__name__}: {err}",
+        "please report this with the file attached",
+    )
+
+
+def read_all(
+    paths: Iterable[Path], timings: Timings | None = None
+) -> tuple[list[Article], list[Failure], list[str]]:
+    """Read every path; unreadable ones become failures, repairs become warnings."""
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    warnings: list[str] = []
+    for path in paths:
+        started = time.perf_counter()
+        try:
+            result = read_path(path)
+        except Exception as err:
+            failures.append(_failure(str(path), err))
+            continue
+        finally:
+            if timings is not None:
+                timings.add("read", time.perf_counter() - started)
+        articles.extend(result.articles)
+        failures.extend(result.failures)
+        warnings.extend(result.warnings)
+    return articles, failures, warnings
+
+
+def _unique_ids(articles: list[Article]) -> list[Article]:
+    seen: dict[str, int] = {}
+    out = []
+    for a in articles:
+        n = seen.get(a.id, 0)
+        seen[a.id] = n + 1
+        out.append(a if n == 0 else dataclasses.replace(a, id=f"{a.id}-{n + 1}"))
+    return out
+
+
+def compare_articles(
+    articles: Sequence[Article],
+    options: PipelineOptions | None = None,
+    *,
+    failures: Sequence[Failure] = (),
+    warnings: Sequence[str] = (),
+    embedder: Embedder | None = None,
+    timings: Timings | None = None,
+) -> Coverage:
+    """Annotate ``articles`` and compute their coverage diff."""
+    opts = options or PipelineOptions()
+    done: list[Article] = []
+    failed = list(failures)
+    notes = list(warnings)
+    for art in _unique_ids(list(articles)):
+        try:
+            annotated = annotate(art, opts, timings)
+        except Exception as err:
+            failed.append(_failure(art.path or art.id, err))
+            continue
+        if not model_available(annotated.language):
+            notes.append(
+                f"{annotated.path or annotated.id}: no NER model for language "
+                f"{annotated.language!r}; names found by the {describe_backend(annotated.language)}"
+            )
+        done.append(annotated)
+    started = time.perf_counter()
+    linked, entities, links = link_entities(done, opts.link)
+    if timings is not None:
+        timings.add("link", time.perf_counter() - started)
+    started = time.perf_counter()
+    facts = align(linked, links, entities, embedder or default_embedder(opts.embed), opts.compare)
+    if timings is not None:
+        timings.add("align", time.perf_counter() - started)
+    return Coverage(tuple(linked), facts, entities, tuple(failed), tuple(notes), links)
+
+
+def compare_paths(
+    paths: Iterable[Path],
+    options: PipelineOptions | None = None,
+    *,
+    embedder: Embedder | None = None,
+    timings: Timings | None = None,
+) -> Coverage:
+    """Read files and compute their coverage diff; unreadable files are failures."""
+    articles, failures, warnings = read_all(paths, timings)
+    return compare_articles(
+        articles, options, failures=failures, warnings=warnings, embedder=embedder, timings=timings
+    )

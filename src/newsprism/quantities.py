@@ -1,0 +1,366 @@
+"""The quantities stage: numbers with qualifiers, units and what they count.
+
+``find_quantities`` turns every reportable number of a text into a :class:`Quantity`:
+
+* the qualifier before it becomes an interval (``more than 1,300`` → (1300, inf));
+  ranges (``between 20 and 30``, ``20-30``, ``de 20 a 30``, ``four to 82``) become
+  ``range``; vague plurals (``thousands of``, ``several thousand``) become the range
+  (X, 10·X), both ends open;
+* the unit after it (or a currency sign before it) is normalised (``%``, ``USD``, ``km``,
+  ``year``, ``year_of_age`` …); the span covers qualifier, number and unit;
+* ``counted`` is a short phrase read from the words after the number: up to
+  ``max_counted_words`` content words (``of`` constructions are followed: "thousands of
+  people" → ``people``), stopping at punctuation and function words, plus one participle
+  or past verb saying what happened, possibly after auxiliaries ("at least 1,332 people
+  were arrested" → ``people arrested``; "55,000 Russian soldiers died" → ``Russian
+  soldiers died``). After a unit, only an ``of`` construction or, for ages, the noun
+  that follows is read ("a 21-year-old Russian student" → ``Russian student``).
+
+Years, dates, times, ordinals, codes (``Shahed-136``, ``COVID-19``) and labels
+(``number two``) are not reported. ``relate`` (from ``quantity_relate``) compares two
+quantities.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import INF, Article, Quantity, Sentence
+from .numbers import NumberToken, find_numbers, parse_digits
+from .quantity_relate import RelateOptions, Relation, counted_key, relate
+from .quantity_words import (
+    AGE_CUES,
+    AUX,
+    CURRENCY_CODES,
+    CURRENCY_SYMBOLS,
+    OF_WORDS,
+    STOP,
+    VAGUE_DETERMINERS,
+    is_event_word,
+    is_plain_join,
+    qualifier_regex,
+    range_regexes,
+    unit_of,
+)
+
+
+def _w(words: str) -> list[str]:
+    """Split a whitespace-separated word list."""
+    return words.split()
+
+
+__all__ = [
+    "QuantityOptions",
+    "RelateOptions",
+    "Relation",
+    "annotate_quantities",
+    "counted_key",
+    "find_quantities",
+    "parse_digits",
+    "relate",
+]
+
+
+@dataclass(frozen=True)
+class QuantityOptions:
+    """Options of the quantities stage.
+
+    ``about_tolerance``: "about X" is [X·(1-t), X·(1+t)] (default 0.1).
+    ``nearly_tolerance``: "nearly X" is [X·(1-t), X) (default 0.1).
+    ``vague_span``: "thousands" is (1000, span·1000) (default 10).
+    ``keep_years``: report bare years such as ``2022`` (default False).
+    ``max_counted_words``: content words kept in ``counted`` (default 3).
+    """
+
+    about_tolerance: float = 0.1
+    nearly_tolerance: float = 0.1
+    vague_span: float = 10.0
+    keep_years: bool = False
+    max_counted_words: int = 3
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|%|[^\w\s]")
+_SIMPLE_WORD = re.compile(r"[^\W\d_]+|%|-")
+_PREV_WORDS = re.compile(r"[^\W\d_]+")
+_UNIT_OF = re.compile(r"\s+(?:de|d'|d’|of|di)\s*([^\W\d_]+)", re.IGNORECASE)
+_MONEY = frozenset({"USD", "EUR", "GBP", "RUB", "UAH"})
+_CHANGE = re.compile(
+    r"(?i)\b(?:increas|rais|rise|rose|risen|fell|fall|drop|grow|grew|jump|climb|declin|reduc|cut|"
+    r"revis|boost|doubl|went|moved|chang|aument|subi|baj|cay|cayó|redujo|augment|hauss|baiss|"
+    r"pass|stieg|sank|gestiegen|gesunken|выр|упа|сниз|увелич|сократ|зрос|впа|знизи)\w*\W+"
+    r"(?:\w+\W+){0,3}$"
+)
+_SKIPPED = frozenset({"ordinal", "date", "time", "code", "label"})
+_ONE_AFTER_STOP = frozenset(
+    _w("of another day time way side hand thing who that which by after more less из з із")
+)
+_ONE_BEFORE_STOP = frozenset(_w("the no any every each this that which"))
+_SINGLE_ONE_LANGS = frozenset({"en", "ru", "uk"})
+
+
+def _lang(language: str | None) -> str | None:
+    return (language or "").split("-")[0].lower() or None
+
+
+def _words_after(text: str, pos: int, limit: int = 120) -> list[tuple[int, int, str]]:
+    return [
+        (m.start() + pos, m.end() + pos, m.group()) for m in _WORD.finditer(text[pos : pos + limit])
+    ]
+
+
+def _qualifier(text: str, start: int, lang: str | None) -> tuple[str, int] | None:
+    rx, kinds = qualifier_regex(lang)
+    m = rx.search(text, max(0, start - 40), start)
+    if not m:
+        return None
+    phrase = re.sub(r"\s+", " ", m.group(1).lower())
+    return kinds.get(phrase, "about"), m.start(1)
+
+
+def _currency_before(text: str, start: int) -> tuple[str, int] | None:
+    head = text[max(0, start - 5) : start].rstrip()
+    for sym in sorted(CURRENCY_SYMBOLS, key=len, reverse=True):
+        if head.endswith(sym) and not (sym == "$" and head.endswith("US$")):
+            return CURRENCY_SYMBOLS[sym], start - (
+                len(text[max(0, start - 5) : start]) - len(head)
+            ) - len(sym)
+    prev = _PREV_WORDS.findall(text[max(0, start - 6) : start])
+    if (
+        prev
+        and prev[-1] in CURRENCY_CODES
+        and text[start - len(prev[-1]) - 1 : start].strip() == prev[-1]
+    ):
+        return prev[-1], start - len(prev[-1]) - 1
+    return None
+
+
+def _unit_after(text: str, end: int) -> tuple[str, int] | None:
+    """The unit right after ``end`` (only spaces or hyphens between) and where it ends."""
+    words: list[tuple[int, int, str]] = []
+    pos = end
+    of = _UNIT_OF.match(text, end)
+    if of and (found := unit_of([of.group(1)])) and found[0] in _MONEY:
+        return found[0], of.end()  # "2,5 millones de euros", "millions d'euros"
+    for m in _SIMPLE_WORD.finditer(text, end, min(len(text), end + 40)):
+        if text[pos : m.start()].strip():
+            break
+        pos = m.end()
+        if m.group() == "-":
+            continue
+        words.append((m.start(), m.end(), m.group()))
+        if len(words) == 3:
+            break
+    found = unit_of([w[2] for w in words])
+    if found is None:
+        return None
+    unit, n = found
+    stop = words[n - 1][1]
+    if unit == "RUB" and text[stop : stop + 1] == ".":
+        stop += 1
+    return unit, stop
+
+
+def _counted(
+    text: str, pos: int, lang: str | None, opts: QuantityOptions, after_unit: bool
+) -> str | None:
+    stop = STOP.get(lang or "en", frozenset())
+    aux = AUX.get(lang or "en", frozenset())
+    ofs = OF_WORDS.get(lang or "en", frozenset())
+    words = _words_after(text, pos)
+    out: list[str] = []
+    i = 0
+    if after_unit and (not words or words[0][2].lower() not in ofs):
+        return None
+    while i < len(words) and words[i][2].lower() in ofs and not out:
+        i += 1  # "thousands of people", "miles de personas"
+        while i < len(words) and words[i][2].lower() in ("the", "les", "los", "las", "the"):
+            i += 1
+    content = 0
+    prev_end = words[i - 1][1] if i else pos
+    while i < len(words) and content < opts.max_counted_words:
+        s, e, w = words[i]
+        if not w[0].isalpha() or "\n" in text[prev_end:s]:
+            break
+        low = w.lower()
+        if low[:2] in ("d'", "d’", "l'", "l’") and len(low) > 3:
+            w, low = w[2:], low[2:]
+        if low in aux:
+            break
+        if out and is_event_word(w, lang):
+            out.append(w)
+            return " ".join(out)
+        if low in ofs and out and i + 1 < len(words) and words[i + 1][2][0].isalpha():
+            nxt = words[i + 1][2]
+            if nxt.lower() in stop or is_event_word(nxt, lang):
+                break
+            out.extend((w, nxt))  # "prisoners of war"
+            i, prev_end, content = i + 2, words[i + 1][1], content + 1
+            continue
+        if low in stop or low in aux or (lang not in STOP and len(low) <= 2):
+            break
+        out.append(w)
+        content += 1
+        i, prev_end = i + 1, e
+    j = i
+    while out and j < len(words) and words[j][2].lower() in aux:
+        j += 1
+    if out and j < len(words) and words[j][2][0].isalpha() and is_event_word(words[j][2], lang):
+        out.append(words[j][2])
+    return " ".join(out) if out else None
+
+
+def _keep_single_one(text: str, tok: NumberToken, lang: str | None) -> bool:
+    if lang is not None and lang not in _SINGLE_ONE_LANGS:
+        return False
+    nxt = _words_after(text, tok.end, 30)
+    prev = _PREV_WORDS.findall(text[max(0, tok.start - 20) : tok.start])
+    if prev and prev[-1].lower() in _ONE_BEFORE_STOP:
+        return False
+    return bool(nxt) and nxt[0][2][0].isalpha() and nxt[0][2].lower() not in _ONE_AFTER_STOP
+
+
+def _interval(value: float, kind: str, opts: QuantityOptions) -> tuple[float, float, bool, bool]:
+    floor = 0.0 if value >= 0 else -INF
+    if kind == "more_than":
+        return value, INF, False, False
+    if kind == "at_least":
+        return value, INF, True, False
+    if kind == "less_than":
+        return floor, value, True, False
+    if kind == "at_most":
+        return floor, value, True, True
+    if kind == "up_to":
+        return floor, value, False, True
+    if kind == "about":
+        t = opts.about_tolerance
+        return value * (1 - t), value * (1 + t), True, True
+    if kind == "nearly":
+        return value * (1 - opts.nearly_tolerance), value, True, False
+    return value, value, True, True
+
+
+@dataclass
+class _Draft:
+    tok: NumberToken
+    start: int
+    end: int
+    value: float
+    low: float
+    high: float
+    qualifier: str = "exact"
+    low_inc: bool = True
+    high_inc: bool = True
+
+
+def _ranges(text: str, toks: list[NumberToken], lang: str | None) -> list[_Draft]:
+    join, opening = range_regexes(lang)
+    drafts: list[_Draft] = []
+    i = 0
+    while i < len(toks):
+        a = toks[i]
+        if i + 1 < len(toks):
+            b = toks[i + 1]
+            between = text[a.end : b.start]
+            jm = join.fullmatch(between) if len(between) <= 8 and "\n" not in between else None
+            om = opening.search(text, max(0, a.start - 12), a.start)
+            if om and _CHANGE.search(text, max(0, om.start() - 40), om.start()):
+                om = jm = None  # "rose from 240 to 273" is a change, not a range
+            if jm and (om or is_plain_join(between)):
+                low = a.value * (b.scale if a.scale == 1 and b.scale > 1 else 1)
+                if low < b.value and a.kind != "vague" and b.kind != "vague":
+                    start = om.start(1) if om else a.start
+                    drafts.append(_Draft(b, start, b.end, b.value, low, b.value, "range"))
+                    i += 2
+                    continue
+        drafts.append(_Draft(a, a.start, a.end, a.value, a.value, a.value))
+        i += 1
+    return drafts
+
+
+def find_quantities(
+    text: str,
+    language: str | None,
+    sentences: Sequence[Sentence] = (),
+    options: QuantityOptions | None = None,
+) -> tuple[Quantity, ...]:
+    """Every reportable quantity in ``text``, in text order (see the module docstring)."""
+    opts = options or QuantityOptions()
+    lang = _lang(language)
+    toks = [t for t in find_numbers(text, lang) if t.skip not in _SKIPPED]
+    starts = [s.start for s in sentences]
+    out: list[Quantity] = []
+    for d in _ranges(text, toks, lang):
+        tok = d.tok
+        if out and d.start < out[-1].end:
+            continue  # "ciento" in "254 por ciento"
+        qual = _qualifier(text, d.start, lang) if d.qualifier == "exact" else None
+        currency = _currency_before(text, d.start)
+        if currency and qual is None:
+            qual = _qualifier(text, currency[1], lang)
+        unit_found = _unit_after(text, d.end)
+        unit = currency[0] if currency else (unit_found[0] if unit_found else None)
+        measured = unit_found is not None and unit_found[0] in ("%", *_MONEY, "km", "m", "t")
+        if tok.skip == "year" and not (opts.keep_years or qual or currency or measured):
+            continue
+        is_one = tok.kind == "words" and tok.value == 1 and " " not in text[tok.start : tok.end]
+        if is_one and qual is None and not _keep_single_one(text, tok, lang):
+            continue
+        vague = tok.kind == "vague"
+        prev = _PREV_WORDS.findall(text[max(0, d.start - 12) : d.start])
+        scale_only = tok.kind == "words" and tok.value in (100, 1e3, 1e6, 1e9)
+        if scale_only and prev and prev[-1].lower() in VAGUE_DETERMINERS and qual is None:
+            vague = True
+            d.start = text.rfind(prev[-1], 0, d.start)
+        start = d.start
+        if qual is not None:
+            d.qualifier = qual[0]
+            start = qual[1]
+        elif currency is not None:
+            start = currency[1]
+        if vague and qual is None:
+            d.qualifier, d.low, d.high = "range", d.value, d.value * opts.vague_span
+            d.low_inc = d.high_inc = False
+        elif d.qualifier != "range":
+            d.low, d.high, d.low_inc, d.high_inc = _interval(d.value, d.qualifier, opts)
+        end = d.end
+        if unit_found and currency is None:
+            end = unit_found[1]
+        if unit == "year" and _age_context(text, start):
+            unit = "year_of_age"
+        counted = _counted(text, end, lang, opts, unit is not None and unit != "year_of_age")
+        idx = bisect.bisect_right(starts, start) - 1
+        sentence = idx if idx >= 0 and sentences[idx].end >= end else -1
+        if sentence >= 0:
+            sentence = sentences[idx].index
+        out.append(
+            Quantity(
+                text=text[start:end],
+                start=start,
+                end=end,
+                value=d.value,
+                low=d.low,
+                high=d.high,
+                low_inclusive=d.low_inc,
+                high_inclusive=d.high_inc,
+                unit=unit,
+                counted=counted,
+                qualifier=d.qualifier,
+                sentence=sentence,
+            )
+        )
+    return tuple(out)
+
+
+def _age_context(text: str, start: int) -> bool:
+    words = _PREV_WORDS.findall(text[max(0, start - 40) : start])
+    return any(w.lower() in AGE_CUES for w in words[-5:])
+
+
+def annotate_quantities(article: Article, options: QuantityOptions | None = None) -> Article:
+    """The stage: ``article`` with ``quantities`` filled from its text and sentences."""
+    found = find_quantities(article.text, article.language, article.sentences, options)
+    return dataclasses.replace(article, quantities=found)

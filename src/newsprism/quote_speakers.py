@@ -1,0 +1,365 @@
+"""Speakers of reported speech: who is named next to a reporting cue.
+
+The subject before a cue (``Kremlin spokesman Dmitry Peskov said``), the name after an
+inverted cue (``said Wasik``, ``according to the BBC``), appositions (``Vladimir Saldo,
+head of …, told``), pronouns resolved to the last person named as a subject or speaker,
+and definite descriptions (``the head of US diplomacy``) that corefer with the person
+named in the previous sentence. Only the article's text, sentences and mentions are used.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right, insort
+from dataclasses import dataclass, replace
+
+from newsprism.model import Article, Mention
+from newsprism.quote_cues import ROLE_NOUNS, CuePatterns, cue_patterns, word_set
+from newsprism.quote_marks import Boundaries, QuoteMark, find_quote_marks
+
+
+@dataclass(frozen=True)
+class QuoteOptions:
+    """Options of the quotes stage.
+
+    ``min_words``: quotations shorter than this are scare quotes, not quotes (default 3).
+    ``max_quote_chars``: longest quotation considered (default 3000).
+    ``pronoun_window``: how many sentences back a pronoun may find its person (default 4).
+    ``indirect``: also find indirect speech (default True).
+    ``resolve_descriptions``: let ``the head of US diplomacy`` corefer with the person named
+    in the previous sentence (default True).
+    """
+
+    min_words: int = 3
+    max_quote_chars: int = 3000
+    pronoun_window: int = 4
+    indirect: bool = True
+    resolve_descriptions: bool = True
+
+
+@dataclass(frozen=True)
+class Speaker:
+    text: str | None
+    start: int
+    end: int
+    chunk_start: int = -1  # where the subject clause starts (for "…, X said." content)
+    subordinate: bool = False  # "after X announced …": not the main clause
+
+
+_WORD = re.compile(r"\w[\w’'\-.]*")
+_NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w’'\-]+)+")
+_ADVERBS = word_set(
+    "also however then later again has have had will would previously earlier further "
+    "repeatedly already now today yesterday recently once still too later finally "
+    "therefore thus meanwhile accordingly instead "
+    "monday tuesday wednesday thursday friday saturday sunday on in this week "
+    "también además ya luego aussi encore ensuite déjà auch bereits noch dann schon "
+    "также тоже ещё уже затем потім також вже anche già inoltre ainda já tudi že"
+)
+LEADERS = word_set("and but while so then as and, y e pero et mais und aber и а но і та ale in")
+_RELATIVES = word_set("which who whom whose that que qui der die das который которая")
+_SUBORDINATORS = word_set(
+    "where when after before since because if although though until once whereas wo donde "
+    "cuando où quand где когда коли wenn als nachdem"
+)
+# Present-tense cues that are also plural nouns ("the Baltic states of …").
+_NOUN_LIKE = word_set("states reports notes claims warns says")
+_NOUN_NEXT = word_set("of and or were are have had from for in on")
+# Cues whose bare object is a noun phrase, not reported speech ("announced a mobilisation").
+NEEDS_THAT = word_set(
+    "announced announces confirmed confirms reported reports denied posted revealed disclosed "
+    "promised mentioned predicted estimated acknowledged admitted declared repeated "
+    "reiterated tweeted recalled"
+)
+_DETERMINERS = word_set("the el la los las le les der die das il lo")
+_STOP_AFTER = word_set(
+    "they he she it we i you there this these that who which after when while because "
+    "ellos él ella ils il elle er sie они он она"
+)
+PREPOSITIONS = word_set(
+    "in at on during after before to from with by via through for en a à dans sur pour con "
+    "durante tras an auf bei nach vor mit в на во по при после из"
+)
+PASSIVE = word_set("been was were be is are being the a an")
+NO_INVERSION = frozenset(("told", "tells", "asked", "urged"))
+
+
+def word_list(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+class SpeakerFinder:
+    """Speaker lookup over one article; the quotes stage builds on it."""
+
+    def __init__(self, article: Article, options: QuoteOptions) -> None:
+        self.text = article.text
+        self.opt = options
+        low = self.text.lower()
+        same = len(low) == len(self.text)
+        self.hay = low if same else self.text  # cue patterns are lower-case
+        self.cues: CuePatterns = cue_patterns(article.language, ignore_case=not same)
+        self.marks = find_quote_marks(self.text, options.max_quote_chars)
+        self.bounds = Boundaries(self.text, self.marks)
+        self.long_marks = [m for m in self.marks if self._is_quote(m)]
+        self.sent_starts = [s.start for s in article.sentences]
+        self.sentences = article.sentences
+        self.mentions = sorted(
+            (m for m in article.mentions if not self._quoted(m.start)),
+            key=lambda m: m.start,
+        )
+        self.mention_starts = [m.start for m in self.mentions]
+        # (position, person mention) pairs a pronoun can point back to.
+        self.anchors: list[tuple[int, int, int, str]] = [
+            (m.start, m.start, m.end, m.text)
+            for m in self.mentions
+            if m.label == "PERSON" and self._is_subject(m)
+        ]
+        self.used: list[tuple[int, int]] = []
+        self.describing = True  # descriptions corefer only for direct quotes
+        self.unresolved = -1  # position of the last pronoun without a person
+        self.pending: list[tuple[int, int]] = []  # (quote index, pronoun position)
+
+    # -- small helpers -------------------------------------------------------------------
+    def _is_subject(self, m: Mention) -> bool:
+        """A person named early in its sentence: a likely subject for later pronouns."""
+        return len(word_list(self.text[self.bounds.start_of(m.start) : m.start])) <= 12
+
+    def _t(self, m: re.Match[str]) -> str:
+        return self.text[m.start() : m.end()]
+
+    def _quoted(self, pos: int) -> bool:
+        mark = self.bounds.quote_at(pos)
+        return mark is not None and self._is_quote(mark)
+
+    def _is_quote(self, m: QuoteMark) -> bool:
+        return len(word_list(self.text[m.inner_start : m.inner_end])) >= self.opt.min_words
+
+    def sentence_index(self, pos: int) -> int:
+        i = bisect_right(self.sent_starts, pos) - 1
+        return self.sentences[i].index if i >= 0 else -1
+
+    def is_heading(self, pos: int) -> bool:
+        i = bisect_right(self.sent_starts, pos) - 1
+        return i >= 0 and self.sentences[i].heading and pos < self.sentences[i].end
+
+    def mentions_in(self, lo: int, hi: int) -> list[Mention]:
+        i = bisect_right(self.mention_starts, lo - 1)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < hi:
+            if self.mentions[i].end <= hi:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def in_used(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.used)
+
+    def cue_ok(self, m: re.Match[str]) -> bool:
+        if self.bounds.quote_at(m.start()) is not None or self.in_used(m.start()):
+            return False
+        if m.group().lower() in _NOUN_LIKE:
+            nxt = re.match(r"\s*([\w’'\-]+)", self.text[m.end() : m.end() + 30])
+            if nxt and nxt.group(1).lower() in _NOUN_NEXT:
+                return False
+        return True
+
+    def resolve(self, pos: int) -> Speaker:
+        """The last person named before ``pos`` within the pronoun window."""
+        i = bisect_right(self.anchors, (pos, -1, -1, "")) - 1
+        if i >= 0:
+            at, s, e, name = self.anchors[i]
+            if self.bounds.distance(at, pos) <= self.opt.pronoun_window:
+                return Speaker(name, s, e)
+        return Speaker(None, -1, -1)
+
+    def pronoun(self, word: str, pos: int) -> Speaker | None:
+        w = word.lower()
+        if w in self.cues.singular:
+            sp = self.resolve(pos)
+            if sp.text is not None:
+                insort(self.anchors, (pos, sp.start, sp.end, sp.text))
+            else:
+                self.unresolved = pos
+            return sp
+        if w in self.cues.plural:
+            return Speaker(None, -1, -1)
+        return None
+
+    def _span(self, lo: int, hi: int) -> tuple[int, int]:
+        while lo < hi and not (self.text[lo].isalnum()):
+            lo += 1
+        while hi > lo and not (self.text[hi - 1].isalnum() or self.text[hi - 1] in ".)"):
+            hi -= 1
+        return lo, hi
+
+    # -- speaker before the cue ---------------------------------------------------------
+    def _chunks(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Comma/dash separated pieces of ``[lo, hi)`` outside quotations."""
+        out, start = [], lo
+        for m in re.finditer(r",|\s[—–-]\s|:", self.text[lo:hi]):
+            p = lo + m.start()
+            if self.bounds.quote_at(p) is None:
+                out.append((start, p))
+                start = lo + m.end()
+        out.append((start, hi))
+        return out
+
+    def _strip_chunk(self, lo: int, hi: int) -> tuple[int, int]:
+        lo, hi = self._span(lo, hi)
+        while True:
+            m = re.search(r"[\w’'\-]+$", self.text[lo:hi])
+            if not m or m.group().lower() not in _ADVERBS or m.start() == 0:
+                break
+            lo, hi = self._span(lo, lo + m.start())
+        while True:
+            m = re.match(r"[\w’'\-]+", self.text[lo:hi])
+            if not m or m.group().lower() not in LEADERS or m.end() == hi - lo:
+                break
+            lo, hi = self._span(lo + m.end(), hi)
+        return lo, hi
+
+    def subject(self, lo: int, hi: int) -> Speaker | None:
+        """Speaker named in ``[lo, hi)``, the words before a cue; None when there is none."""
+        chunks = self._chunks(lo, hi)
+        for idx in range(len(chunks) - 1, -1, -1):
+            a, b = self._strip_chunk(*chunks[idx])
+            if a >= b:
+                continue
+            words = word_list(self.text[a:b])
+            if words[0].lower() in _RELATIVES:
+                continue
+            sub = words[0].lower() in _SUBORDINATORS and len(words) > 1
+            if sub:  # "after the Russian president announced …"
+                a, b = self._strip_chunk(a + len(words[0]), b)
+                words = words[1:]
+            found = self._chunk_speaker(chunks, idx, a, b, words)
+            if found is None and len(words) <= 10:
+                found = self._named_or_np(a, b)
+            return replace(found, subordinate=sub) if found is not None else None
+        return None
+
+    def _chunk_speaker(
+        self, chunks: list[tuple[int, int]], idx: int, a: int, b: int, words: list[str]
+    ) -> Speaker | None:
+        """A person (or pronoun) as subject of the chunk ``[a, b)``."""
+        first = words[0]
+        if idx > 0 and not first[0].isupper() and first.lower() not in _DETERMINERS:
+            # apposition: "Vladimir Saldo, head of …, told" / "Dmitri, 45, with a bag, said"
+            for k in range(idx - 1, max(idx - 4, -1), -1):
+                pa, pb = self._strip_chunk(*chunks[k])
+                prev = [m for m in self.mentions_in(pa, pb) if m.label == "PERSON"]
+                if prev and prev[-1].end >= pb - 1 and len(word_list(self.text[pa:pb])) <= 6:
+                    return Speaker(prev[-1].text, prev[-1].start, prev[-1].end, pa)
+                if pa < pb and self.text[pa].isupper():
+                    break
+        persons = [m for m in self.mentions_in(a, b) if m.label == "PERSON"]
+        at_start = [m for m in persons if len(word_list(self.text[a : m.start])) <= 3]
+        if words[-1].lower() in LEADERS:  # "Putin ordered … and said"
+            persons = at_start[:1]
+        elif len(words) > 12:
+            near = [m for m in persons if len(word_list(self.text[m.end : b])) <= 1]
+            persons = near or at_start[:1]
+        if persons:
+            return Speaker(persons[-1].text, persons[-1].start, persons[-1].end, a)
+        if len(words) == 1 and (sp := self.pronoun(first, a)) is not None:
+            return replace(sp, chunk_start=a)
+        return None
+
+    def _named_or_np(self, a: int, b: int) -> Speaker:
+        words = word_list(self.text[a:b])
+        content = [w for w in words if w.lower() not in _DETERMINERS]
+        for label in ("ORG", "LOC"):
+            found = [m for m in self.mentions_in(a, b) if m.label == label]
+            if found and (label == "ORG" or len(word_list(found[-1].text)) >= len(content)):
+                m = found[-1]
+                return Speaker(m.text, m.start, m.end, a)
+        return self.describe(Speaker(self.text[a:b], a, b, a))
+
+    def describe(self, sp: Speaker) -> Speaker:
+        """``the head of US diplomacy`` → the person named in the previous sentence."""
+        if not (self.opt.resolve_descriptions and self.describing) or sp.text is None:
+            return sp
+        words = [w.lower() for w in word_list(sp.text)]
+        if len(words) < 2 or words[0] not in _DETERMINERS:
+            return sp
+        raw = word_list(sp.text)[1:3]
+        if not any(w.lower() in ROLE_NOUNS and w[0].islower() for w in raw):
+            return sp
+        cur = self.bounds.start_of(sp.start)
+        prev = self.bounds.start_of(max(0, cur - 1))
+        persons = [m for m in self.mentions_in(prev, cur) if m.label == "PERSON"]
+        if cur > 0 and persons:
+            return Speaker(persons[0].text, persons[0].start, persons[0].end, sp.chunk_start)
+        return sp
+
+    # -- speaker after the cue ----------------------------------------------------------
+    def after(self, pos: int, limit: int) -> Speaker | None:
+        """Speaker named right after a cue (``said Wasik``, ``according to the BBC``)."""
+        m = re.search(r"[,;:.!?\n“”\"«»(]", self.text[pos:limit])
+        hi = pos + m.start() if m else limit
+        persons = [x for x in self.mentions_in(pos, hi) if x.label == "PERSON"]
+        if persons and len(word_list(self.text[pos : persons[0].start])) <= 8:
+            return Speaker(persons[0].text, persons[0].start, persons[0].end)
+        lo, hi = self._span(pos, hi)
+        if lo >= hi:
+            return None
+        toks = list(re.finditer(r"[\w’'\-]+", self.text[lo:hi]))
+        if len(toks) == 1 and (sp := self.pronoun(toks[0].group(), lo)) is not None:
+            return sp
+        end = lo
+        for k, t in enumerate(toks[:10]):
+            if k > 0 and t.group().lower() in _STOP_AFTER:
+                break
+            end = lo + t.end()
+        else:
+            if len(toks) > 10:
+                return None
+        for x in self.mentions_in(lo, end):
+            if x.label != "NORP" and len(word_list(self.text[lo : x.start])) <= 1:
+                return Speaker(x.text, x.start, x.end)
+        if end <= lo:
+            return None
+        return self.describe(Speaker(self.text[lo:end], lo, end))
+
+    def person_after(self, pos: int) -> Speaker | None:
+        """A person named right after the cue (``said in Berlin Steffen Hebestreit``)."""
+        hi = min(self.bounds.end_of(pos), pos + 50)
+        m = re.search(r"[,;:.!?\n]", self.text[pos:hi])
+        hi = pos + m.start() if m else hi
+        for x in self.mentions_in(pos, hi):
+            if x.label == "PERSON":
+                return Speaker(x.text, x.start, x.end)
+        taken = [(x.start, x.end) for x in self.mentions_in(pos, hi)]
+        for name in _NAME.finditer(self.text, pos, hi):
+            a = max([name.start()] + [e for s, e in taken if s < name.end() and name.start() < e])
+            a, b = self._span(a, name.end())
+            if len(word_list(self.text[a:b])) >= 2:
+                sp = Speaker(self.text[a:b], a, b)
+                insort(self.anchors, (a, a, b, sp.text or ""))
+                return sp
+        return None
+
+    # -- direct quotes ------------------------------------------------------------------
+    def cue_text(self, m: re.Match[str], limit: int) -> tuple[int, str]:
+        """End and text of a cue; ``told`` takes its short object (``told reporters``)."""
+        end = m.end()
+        if m.group().lower() in ("told", "tells"):
+            obj = re.match(
+                r"\s+(?:[\w’'\-]+\s+){0,2}[\w’'\-]+(?=\s*(?:[,.;:!?\n]|that\b|after\b|$))",
+                self.text[end:limit],
+            )
+            if obj:
+                end += obj.end()
+        return end, self.text[m.start() : end]
+
+    def implicit(self, m: re.Match[str]) -> Speaker:
+        """Speaker of a cue with no subject (pro-drop, ``a-t-il dit``): the last person."""
+        sp = self.resolve(m.start())
+        if sp.text is not None:
+            insort(self.anchors, (m.start(), sp.start, sp.end, sp.text))
+        return sp
+
+    def _is_mention(self, sp: Speaker) -> bool:
+        return any(
+            x.start == sp.start and x.end == sp.end for x in self.mentions_in(sp.start, sp.end)
+        )

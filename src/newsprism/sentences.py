@@ -1,0 +1,218 @@
+"""Sentence splitting with exact offsets.
+
+Rule-based and language-aware: paragraphs are split on line breaks, then on
+terminal punctuation followed by a capital, digit or opening quote, except
+after known abbreviations and initials, and never inside a quotation (a quote
+of several sentences stays one statement). Short paragraphs without terminal
+punctuation are marked as headings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from .model import Article, Sentence
+
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "cpt",
+    "gov",
+    "sen",
+    "rep",
+    "st",
+    "jr",
+    "sr",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "no",
+    "nos",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "approx",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "fig",
+    "vol",
+    "p",
+    "pp",
+    # es / fr / de / it / pt / sl / ru / uk
+    "sra",
+    "srta",
+    "d",
+    "dña",
+    "av",
+    "avda",
+    "núm",
+    "pág",
+    "mme",
+    "mlle",
+    "m",
+    "mgr",
+    "hr",
+    "fr",
+    "frau",
+    "herr",
+    "nr",
+    "bzw",
+    "ca",
+    "usw",
+    "z.b",
+    "sig",
+    "sig.ra",
+    "dott",
+    "ing",
+    "avv",
+    "on",
+    "ga",
+    "gos",
+    "g",
+    "gg",
+    "т",
+    "тыс",
+    "млн",
+    "млрд",
+    "г",
+    "гг",
+    "ул",
+    "им",
+    "т.е",
+    "т.д",
+    "т.п",
+    "др",
+    "проф",
+    "см",
+    "ст",
+}
+
+_OPEN_QUOTES = "“„«‹「『"
+_CLOSE_QUOTES = "”“»›」』"
+_PAIRS = {"“": "”", "„": "“", "«": "»", "‹": "›", "「": "」", "『": "』"}
+_TERMINAL = ".!?…"
+_HEADING_END = '.!?…:;"”»)'
+_BOUNDARY = re.compile(
+    r"([.!?…]+)([\"”»’)\]]*)(\s+)(?=[\"“„«(\[¿¡—–-]?\s*[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЇІЄҐ0-9])"
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+@dataclass(frozen=True)
+class SentenceOptions:
+    """``max_quote_chars``: a quotation longer than this may be split inside."""
+
+    max_quote_chars: int = 800
+    heading_max_words: int = 20
+
+
+def _quote_depths(text: str) -> list[int]:
+    """For each index, how many quotations are open before it (straight quotes toggle)."""
+    depth = 0
+    straight_open = False
+    stack: list[str] = []
+    out = [0] * (len(text) + 1)
+    for i, ch in enumerate(text):
+        out[i] = depth + (1 if straight_open else 0)
+        if ch == '"':
+            straight_open = not straight_open
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            depth -= 1
+        elif ch in _PAIRS and not (ch == "“" and stack and stack[-1] == "“"):
+            stack.append(_PAIRS[ch])
+            depth += 1
+    out[len(text)] = depth + (1 if straight_open else 0)
+    return out
+
+
+def _is_abbreviation(paragraph: str, dot_index: int) -> bool:
+    m = _WORD_BEFORE.search(paragraph, 0, dot_index)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "J. Smith"
+    return word in _ABBREVIATIONS
+
+
+def _split_paragraph(paragraph: str, opts: SentenceOptions) -> list[tuple[int, int]]:
+    depths = _quote_depths(paragraph)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(paragraph):
+        punct_start = m.start(1)
+        cut = m.end(2)
+        if m.group(1) == "." and _is_abbreviation(paragraph, punct_start):
+            continue
+        if depths[cut] > 0 and cut - start < opts.max_quote_chars:
+            continue
+        spans.append((start, cut))
+        start = m.end(3)
+    spans.append((start, len(paragraph)))
+    return [(s, e) for s, e in spans if paragraph[s:e].strip()]
+
+
+def _is_heading(text: str, opts: SentenceOptions) -> bool:
+    stripped = text.rstrip()
+    if not stripped or stripped.endswith("..."):
+        return bool(stripped)
+    if stripped[-1] in _HEADING_END and not stripped.endswith(("”", '"', "»")):
+        return False
+    if stripped[-1] in '”"»' and len(stripped) > 1 and stripped[-2] in _TERMINAL:
+        return False
+    return len(stripped.split()) <= opts.heading_max_words
+
+
+def split_sentences(text: str, options: SentenceOptions | None = None) -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences whose offsets point into ``text``."""
+    opts = options or SentenceOptions()
+    sentences: list[Sentence] = []
+    for para in re.finditer(r"[^\n]+", text):
+        raw = para.group(0)
+        if not raw.strip():
+            continue
+        pieces = _split_paragraph(raw, opts)
+        single = len(pieces) == 1
+        for s, e in pieces:
+            piece = raw[s:e]
+            lead = len(piece) - len(piece.lstrip())
+            trail = len(piece) - len(piece.rstrip())
+            start = para.start() + s + lead
+            end = para.start() + e - trail
+            body = text[start:end]
+            heading = single and _is_heading(body, opts)
+            sentences.append(Sentence(len(sentences), start, end, body, heading))
+    return tuple(sentences)
+
+
+def annotate_sentences(article: Article, options: SentenceOptions | None = None) -> Article:
+    """Stage: fill ``article.sentences``."""
+    return dataclasses.replace(article, sentences=split_sentences(article.text, options))

@@ -1,0 +1,211 @@
+"""Quotes stage on the seed articles and on sentences in several languages."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsprism.entities import annotate_entities
+from newsprism.model import Article, Quote
+from newsprism.quote_marks import find_quote_marks
+from newsprism.quotes import QuoteOptions, annotate_quotes, find_quotes
+from newsprism.sentences import annotate_sentences
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _article(text: str, language: str = "en") -> Article:
+    return annotate_entities(annotate_sentences(Article(id="t", text=text, language=language)))
+
+
+def _seed(prefix: str) -> Article:
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    return _article(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed0() -> tuple[Article, tuple[Quote, ...]]:
+    art = _seed("000")
+    return art, find_quotes(art)
+
+
+@pytest.fixture(scope="module")
+def seed1() -> tuple[Article, tuple[Quote, ...]]:
+    art = _seed("001")
+    return art, find_quotes(art)
+
+
+def _quote(quotes: tuple[Quote, ...], fragment: str, direct: bool | None = None) -> Quote:
+    found = [q for q in quotes if fragment in q.text and direct in (None, q.direct)]
+    assert found, f"no quote containing {fragment!r}"
+    return found[0]
+
+
+def _check_offsets(art: Article, quotes: tuple[Quote, ...]) -> None:
+    for q in quotes:
+        assert art.text[q.start : q.end] == q.text
+        if q.speaker is not None and q.speaker_start >= 0:
+            assert art.text[q.speaker_start : q.speaker_end] == q.speaker
+        else:
+            assert q.speaker_start == q.speaker_end == -1
+
+
+@pytest.mark.slow
+def test_seed0_direct_quotes(seed0: tuple[Article, tuple[Quote, ...]]) -> None:
+    art, quotes = seed0
+    _check_offsets(art, quotes)
+    q = _quote(quotes, "55,000 Russian soldiers died")
+    assert q.direct and q.speaker == "Zelensky" and q.cue == "said"
+    assert q.text == "In these six months of war, 55,000 Russian soldiers died"
+    assert "Wasik" in (_quote(quotes, "We will not allow any group").speaker or "")
+    assert _quote(quotes, "We will not allow any group").speaker == "Marcin Wasik"
+    assert _quote(quotes, "Only in individual cases").speaker == "Wasik"
+    for fragment in ("In addition, Chechnya still has", "by 254 percent"):
+        assert "Kadyrov" in (_quote(quotes, fragment).speaker or "")
+    assert _quote(quotes, "Today we are completing").speaker == "Oleg Sinegubov"
+    assert _quote(quotes, "All this is evidence").speaker == "Oleg Sinegubov"
+    # several sentences in one quote, attribution glued to the closing mark
+    many = _quote(quotes, "You want more? No? Then protest.")
+    assert many.direct and many.speaker == "Zelensky" and many.cue == "urged"
+    assert _quote(quotes, "You are already complicit").speaker == "Zelensky"
+    assert _quote(quotes, "ensured smooth work", direct=True).speaker == "BBC"
+    assert _quote(quotes, "some sectors are excluded").speaker == "the ministry"
+
+
+@pytest.mark.slow
+def test_seed0_indirect_quotes(seed0: tuple[Article, tuple[Quote, ...]]) -> None:
+    _art, quotes = seed0
+    q = _quote(quotes, "the paragraph referred to")
+    assert not q.direct and "Peskov" in (q.speaker or "") and q.cue == "said"
+    assert q.text.startswith("the paragraph referred to the total number")
+    assert _quote(quotes, "this is not against the law").speaker == "Peskov"
+    assert _quote(quotes, "436 bodies had already been exhumed").speaker == "Oleg Sinegubov"
+    acc = _quote(quotes, "some of them have already been ordered")
+    assert acc.speaker == "the activists" and acc.cue == "According to"
+    tass = _quote(quotes, "Among the exceptions are citizens")
+    assert tass.speaker == "the Russian news agency Tass" and not tass.direct
+
+
+@pytest.mark.slow
+def test_seed1_quotes(seed1: tuple[Article, tuple[Quote, ...]]) -> None:
+    art, quotes = seed1
+    _check_offsets(art, quotes)
+    z = _quote(quotes, "55,000 Russian soldiers have died")
+    assert z.direct and z.speaker == "Volodimir Zelenski"
+    assert "(…)" in z.text and z.text.endswith("Or surrender")
+    peskov = _quote(quotes, "The section of the official decree")
+    assert not peskov.direct and peskov.speaker == "Dmitri Peskov"
+    assert peskov.cue == "told reporters"
+    assert peskov.text.endswith("was kept classified and not published")
+    blinken = _quote(quotes, "We cannot let President Putin")
+    assert blinken.speaker in ("Antony Blinken", "the head of US diplomacy")
+    assert _quote(quotes, "The United States and its allies").speaker == "Lavrov"
+    assert _quote(quotes, "The vote starts tomorrow").speaker == "Vladimir Saldo"
+    assert _quote(quotes, "I just want to be safe").speaker == "Max"
+    assert _quote(quotes, "This morning there are still").speaker == (
+        "a spokesman for the border guard"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "fragment", "speaker", "direct"),
+    [
+        (
+            "es",
+            "«No vamos a rendirnos nunca ante Rusia», dijo Zelenski. "
+            "Según el Kremlin, la movilización es parcial.",
+            "No vamos a rendirnos",
+            "Zelenski",
+            True,
+        ),
+        (
+            "fr",
+            "« Les États-Unis couvrent les crimes du régime de Kiev », a déclaré Lavrov. "
+            "Selon Dmitri Peskov, le décret reste secret.",
+            "le décret reste secret",
+            "Dmitri Peskov",
+            False,
+        ),
+        (
+            "de",
+            "„Das ist ein gutes Zeichen für Europa“, sagte Hebestreit in Berlin.",
+            "gutes Zeichen",
+            "Hebestreit",
+            True,
+        ),
+        (
+            "ru",
+            "«Этот пункт касается общего числа призывников», — заявил Песков. "
+            "По словам Пескова, указ не будет опубликован.",
+            "Этот пункт касается",
+            "Песков",
+            True,
+        ),
+    ],
+)
+def test_other_languages(
+    language: str, text: str, fragment: str, speaker: str, direct: bool
+) -> None:
+    art = _article(text, language)
+    quotes = find_quotes(art)
+    _check_offsets(art, quotes)
+    q = _quote(quotes, fragment)
+    assert q.speaker == speaker and q.direct is direct
+
+
+def test_pronoun_resolves_to_last_person() -> None:
+    art = _article(
+        "Finance Minister Olaf Weber spoke in Berlin on Monday. "
+        "“We will not raise taxes this year,” he said. “Not one cent more.”"
+    )
+    quotes = find_quotes(art)
+    first = _quote(quotes, "We will not raise taxes")
+    assert first.speaker == "Olaf Weber" and first.cue == "said"
+    assert art.text[first.speaker_start : first.speaker_end] == "Olaf Weber"
+    # a quote with no attribution continues the previous one
+    assert _quote(quotes, "Not one cent more").speaker == "Olaf Weber"
+
+
+def test_quote_marks_styles_and_apostrophes() -> None:
+    text = (
+        "He said ‘we’re not leaving’ and then «on reste ici» and „wir bleiben“ and "
+        '"we stay" and 「私たちは残る」. Russia’s army’s plans.'
+    )
+    inner = [text[m.inner_start : m.inner_end] for m in find_quote_marks(text)]
+    assert inner == ["we’re not leaving", "on reste ici", "wir bleiben", "we stay", "私たちは残る"]
+
+
+def test_scare_quotes_are_not_quotes_and_stage_fills_article() -> None:
+    art = _article("The Kremlin calls it a “partial mobilization” and nothing more.")
+    assert find_quotes(art) == ()
+    longer = _article("“Nothing can stop the vote now,” Saldo told Russian television.")
+    out = annotate_quotes(longer, QuoteOptions(indirect=False))
+    assert len(out.quotes) == 1 and out.quotes[0].cue == "told Russian television"
+
+
+def test_empty_article_without_annotations() -> None:
+    assert find_quotes(Article(id="e", text="")) == ()
+    bare = Article(id="b", text="“We are ready for talks,” the minister said.")
+    (q,) = find_quotes(bare)
+    assert q.speaker == "the minister" and q.sentence == -1
+
+
+@pytest.mark.slow
+def test_speed_on_seed(seed0: tuple[Article, tuple[Quote, ...]]) -> None:
+    art, _quotes = seed0
+    t0 = time.perf_counter()
+    for _ in range(5):
+        find_quotes(art)
+    assert (time.perf_counter() - t0) / 5 < 0.05
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet='ab .,:\n“”"«»‘’„—said he Wasik', max_size=120))
+def test_never_crashes_and_offsets_hold(text: str) -> None:
+    art = Article(id="h", text=text, language="en")
+    quotes = find_quotes(art)
+    _check_offsets(art, quotes)
