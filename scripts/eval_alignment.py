@@ -45,8 +45,8 @@ def _find(stmts: list[_Stmt], articles: list[Article], article: str, prefix: str
 
 def _load(paths: list[Path]) -> tuple[list[Article], list[_Stmt]]:
     arts, _, _ = read_all(paths)
-    linked, _, links = link_entities([annotate(a) for a in arts])
-    return list(linked), _statements(linked, links, CompareOptions())
+    linked, entities, links = link_entities([annotate(a) for a in arts])
+    return list(linked), _statements(linked, links, CompareOptions(), entities)
 
 
 def seed_gold() -> tuple[list[Article], list[_Stmt], set[Pair], set[Pair]]:
@@ -89,7 +89,7 @@ def evaluate(opts: CompareOptions) -> dict[str, dict[str, float]]:
     for name, loader in sets:
         _, stmts, pos, opt = loader()
         vectors = embedder.embed([s.sentence.text for s in stmts])
-        score = pair_scores(stmts, vectors, _counted_vectors(stmts, embedder), opts)
+        score, _ = pair_scores(stmts, vectors, _counted_vectors(stmts, embedder), opts)
         rows = [
             (float(score[i, j]), frozenset((i, j)) in pos)
             for i, j in itertools.combinations(range(len(stmts)), 2)

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import NewsprismError
+from .language import normalise_code
 from .pipeline import PipelineOptions, compare_paths
 from .report import FORMATS, render
 
@@ -22,6 +23,16 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 def _echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def _language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``EN``, ``en-US``, ``eng`` → ``en``; anything not shaped like a language code is refused."""
+    if value is None:
+        return None
+    code = normalise_code(value)
+    if code is None:
+        raise click.BadParameter(f"{value!r} is not an ISO 639 language code (e.g. en, fr, ru)")
+    return code
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,6 +60,7 @@ def main() -> None:
 @click.option(
     "--language",
     metavar="CODE",
+    callback=_language_code,
     help="Language of every article (ISO 639-1, e.g. en); detected when omitted.",
 )
 @click.option(
@@ -64,7 +76,7 @@ def compare(
     FILES are .txt (first short line = title), .html/.htm, .json or .jsonl
     articles. Bad files are reported on standard error and skipped.
     """
-    options = PipelineOptions(language=language.lower() if language else None)
+    options = PipelineOptions(language=language)
     try:
         coverage = compare_paths(files, options)
     except NewsprismError as err:
@@ -83,7 +95,11 @@ def compare(
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
     text = render(coverage, fmt, color=use_color, width=width)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as err:
+            _echo_err(f"error: cannot write {output}: {err.strerror or err}")
+            sys.exit(EXIT_USAGE)
     else:
-        click.echo(text)
+        click.echo(text, color=use_color)  # keep the colours asked for, even through a pipe
     sys.exit(EXIT_SOME_FAILED if coverage.failures else EXIT_OK)

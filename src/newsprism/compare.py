@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +41,13 @@ class CompareOptions:
     ``entity_bonus``: added per shared rare entity, up to ``entity_cap``.
     ``figure_bonus``: added when both give a figure for the same thing;
     ``exact_figure_bonus`` instead when it is the same non-trivial number.
+    Statements whose figures are strong evidence (the same number of at
+    least ``specific_figure``, or the same measured quantity) align when
+    their margin alone reaches ``figure_floor``.
     ``speaker_bonus``: added when both quote the same speaker.
+    ``clash_penalty``: taken off when both quote speakers and share none, and
+    when both name places (other than those in more than
+    ``common_place_share`` of all statements) and share none.
     ``merge_margin``: a statement joins a fact when its mean score to the
     fact's statements is at least ``threshold - merge_margin``.
     ``counted_threshold``: cosine of the ``counted`` phrases above which two
@@ -53,7 +60,11 @@ class CompareOptions:
     entity_cap: float = 0.03
     figure_bonus: float = 0.04
     exact_figure_bonus: float = 0.08
+    specific_figure: float = 100.0
+    figure_floor: float = 0.93
     speaker_bonus: float = 0.02
+    clash_penalty: float = 0.03
+    common_place_share: float = 0.1
     rank_penalty: float = 0.02
     max_rank_steps: int = 3
     merge_margin: float = 0.02
@@ -67,14 +78,19 @@ class _Stmt:
     article: int
     sentence: Sentence
     entities: frozenset[str]
+    places: frozenset[str]
     speakers: frozenset[str]
     quantities: tuple[Quantity, ...]
 
 
 def _statements(
-    articles: Sequence[Article], links: Sequence[tuple[str, int, str]], opts: CompareOptions
+    articles: Sequence[Article],
+    links: Sequence[tuple[str, int, str]],
+    opts: CompareOptions,
+    entities: Sequence[Entity] = (),
 ) -> list[_Stmt]:
     link_map = {(a, s): e for a, s, e in links}
+    types = {e.id: e.type for e in entities}
     out: list[_Stmt] = []
     for ai, art in enumerate(articles):
         for sent in art.sentences:
@@ -93,29 +109,45 @@ def _statements(
                 if (e := link_map.get((art.id, q.speaker_start))) is not None
             )
             qs = tuple(q for q in art.quantities if sent.start <= q.start < sent.end)
-            out.append(_Stmt(ai, sent, ents, speakers, qs))
+            places = frozenset(e for e in ents if types.get(e) == "LOC")
+            out.append(_Stmt(ai, sent, ents, places, speakers, qs))
     return out
+
+
+_RELATIVE = {"%", "pp", "percentage_point"}
+_DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "year_of_age"}
 
 
 def _figure_evidence(
     a: _Stmt, b: _Stmt, counted: dict[str, np.ndarray], opts: CompareOptions
-) -> float:
-    """Bonus for figures both statements give: the same non-trivial number
-    (``exact_figure_bonus``), or figures for the same thing whatever their
-    values (``figure_bonus``; conflicting figures must align too)."""
-    best = 0.0
+) -> tuple[float, bool]:
+    """Bonus for figures both statements give, and whether the evidence is
+    strong enough to align them on a weaker wording match.
+
+    The same non-trivial number scores ``exact_figure_bonus``; figures for the
+    same thing whatever their values score ``figure_bonus`` (conflicting
+    figures must align too). Strong: the same number of at least
+    ``specific_figure``, or figures in one measured unit (tonnes, euros, km)
+    within a factor of ten of each other.
+    """
+    best, strong = 0.0, False
     for qa in a.quantities:
         if qa.unit is None and abs(qa.value) < opts.trivial_figure:
             continue
         for qb in b.quantities:
-            kind = relate(qa, qb).kind
-            if kind == "incomparable":
+            if relate(qa, qb).kind == "incomparable":
                 continue
+            measured = qa.unit is not None and qa.unit not in _DURATIONS
             if qa.value == qb.value and qa.unit == qb.unit:
-                return opts.exact_figure_bonus
-            if _same_thing(qa, qb, a, b, counted, opts):
-                best = opts.figure_bonus
-    return best
+                best = opts.exact_figure_bonus
+                strong = strong or measured or abs(qa.value) >= opts.specific_figure
+            elif _same_thing(qa, qb, a, b, counted, opts):
+                best = max(best, opts.figure_bonus)
+                low, high = sorted((abs(qa.value), abs(qb.value)))
+                similar = qa.unit == qb.unit and low > 0 and high / low <= 10
+                # A share ("%") of two different things is too common to align on.
+                strong = strong or (measured and similar and qa.unit not in _RELATIVE)
+    return best, strong
 
 
 class _Facts:
@@ -128,7 +160,7 @@ class _Facts:
         self.group = list(range(len(stmts)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(stmts))}
 
-    def _compatible(self, a: list[int], b: list[int]) -> bool:
+    def _compatible(self, a: list[int], b: list[int], firm: bool) -> bool:
         for i in a:
             for j in b:
                 si, sj = self.stmts[i], self.stmts[j]
@@ -140,17 +172,21 @@ class _Facts:
                     )
                     if not adjacent:
                         return False
+        if firm:
+            return True
         cross = [
             self.score[i, j] for i in a for j in b if self.stmts[i].article != self.stmts[j].article
         ]
         return bool(cross) and float(np.mean(cross)) >= self.opts.threshold - self.opts.merge_margin
 
-    def merge(self, i: int, j: int) -> None:
+    def merge(self, i: int, j: int, firm: bool = False) -> None:
+        """Join the facts of ``i`` and ``j``; ``firm`` pairs (strong figure
+        evidence) skip the mean-score check but not the one-per-article rule."""
         gi, gj = self.group[i], self.group[j]
         if gi == gj:
             return
         a, b = self.members[gi], self.members[gj]
-        if not self._compatible(a, b):
+        if not self._compatible(a, b, firm):
             return
         for k in b:
             self.group[k] = gi
@@ -183,8 +219,9 @@ def pair_scores(
     vectors: np.ndarray,
     counted: dict[str, np.ndarray],
     opts: CompareOptions,
-) -> np.ndarray:
-    """Alignment score of every pair of statements (``-inf`` within one article)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Alignment score of every pair of statements (``-inf`` within one
+    article), and which pairs are aligned on strong figure evidence."""
     cosine = vectors @ vectors.T
     arts = np.array([s.article for s in stmts])
     score = _margins(cosine, arts, opts.neighbours)
@@ -194,22 +231,38 @@ def pair_scores(
         for e in s.entities:
             df[e] += 1
     n = len(stmts)
-    floor = opts.threshold - opts.entity_cap - opts.exact_figure_bonus - opts.speaker_bonus
+    # Places named in many statements (the country at war) say nothing.
+    common = {e for e, k in df.items() if k > opts.common_place_share * n}
+    floor = min(
+        opts.figure_floor,
+        opts.threshold - opts.entity_cap - opts.exact_figure_bonus - opts.speaker_bonus,
+    )
     out = np.full_like(score, -np.inf)
+    firm = np.zeros(score.shape, dtype=bool)
     for i in range(n):
         cand = np.nonzero((score[i, i + 1 :] >= floor) & (arts[i + 1 :] != arts[i]))[0] + i + 1
         for j in (int(c) for c in cand):
             a, b = stmts[i], stmts[j]
             rarity = sum(math.log(n / df[e]) / math.log(max(n, 2)) for e in a.entities & b.entities)
             bonus = min(opts.entity_cap, opts.entity_bonus * rarity)
-            bonus += _figure_evidence(a, b, counted, opts)
+            figure, strong = _figure_evidence(a, b, counted, opts)
+            bonus += figure
             if a.speakers & b.speakers:
                 bonus += opts.speaker_bonus
+            elif a.speakers and b.speakers:
+                bonus -= opts.clash_penalty
+            pa, pb = a.places - common, b.places - common
+            if pa and pb and not pa & pb:
+                bonus -= opts.clash_penalty
             rank = min(
                 opts.max_rank_steps, max(_rank(cosine, arts, i, j), _rank(cosine, arts, j, i))
             )
-            out[i, j] = out[j, i] = float(score[i, j]) + bonus - opts.rank_penalty * rank
-    return out
+            total = float(score[i, j]) + bonus - opts.rank_penalty * rank
+            if strong and score[i, j] >= opts.figure_floor:
+                total = max(total, opts.threshold)
+                firm[i, j] = firm[j, i] = True
+            out[i, j] = out[j, i] = total
+    return out, firm
 
 
 def align(
@@ -221,17 +274,17 @@ def align(
 ) -> tuple[Fact, ...]:
     """Group the statements of ``articles`` into facts with a status each."""
     opts = options or CompareOptions()
-    stmts = _statements(articles, links, opts)
+    stmts = _statements(articles, links, opts, entities)
     if not stmts:
         return ()
     vectors = embedder.embed([s.sentence.text for s in stmts])
     counted = _counted_vectors(stmts, embedder)
-    score = pair_scores(stmts, vectors, counted, opts)
+    score, firm = pair_scores(stmts, vectors, counted, opts)
     rows, cols = np.nonzero(np.triu(score >= opts.threshold))
     pairs = sorted(zip(score[rows, cols].tolist(), rows.tolist(), cols.tolist(), strict=True))
     facts = _Facts(stmts, score, opts)
     for _, i, j in reversed(pairs):
-        facts.merge(i, j)
+        facts.merge(i, j, firm=bool(firm[i, j]))
     groups = sorted(
         facts.members.values(),
         key=lambda g: (
@@ -242,7 +295,7 @@ def align(
     out: list[Fact] = []
     for number, group in enumerate(groups, 1):
         members = sorted(group, key=lambda k: (stmts[k].article, stmts[k].sentence.index))
-        status, reason = _status(members, stmts, articles, counted, opts)
+        status, reason = _status(members, stmts, articles, score, counted, opts)
         cross = [
             score[i, j] for i in members for j in members if stmts[i].article < stmts[j].article
         ]
@@ -297,33 +350,102 @@ def _same_thing(
     return alone_a and alone_b and qa.unit is not None
 
 
+_CONTRAST = re.compile(
+    r"\b(?:not|rather than|instead of|contrary to|no|ni|non|pas|plutôt que|au lieu de|"
+    r"en lugar de|en vez de|nicht|kein\w*|statt|anstatt|nie|а не|не|вместо|замість)\b",
+    re.IGNORECASE,
+)
+
+
+def _figure_pairs(
+    a: _Stmt, b: _Stmt, counted: dict[str, np.ndarray], opts: CompareOptions
+) -> list[tuple[Quantity, Quantity]]:
+    """One-to-one pairing of the figures of two aligned statements: equal
+    values first, then by similarity of what they count; a figure pairs with
+    an uncounted one only when each is the only figure of its kind."""
+    options: list[tuple[float, int, int]] = []
+    for i, qa in enumerate(a.quantities):
+        for j, qb in enumerate(b.quantities):
+            if relate(qa, qb).kind == "incomparable":
+                continue
+            if qa.value == qb.value:
+                options.append((2.0, i, j))
+            elif qa.counted and qb.counted:
+                sim = float(counted[qa.counted] @ counted[qb.counted])
+                if sim >= opts.counted_threshold:
+                    options.append((sim, i, j))
+            elif _same_thing(qa, qb, a, b, counted, opts):
+                options.append((0.5, i, j))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for _, i, j in sorted(options, reverse=True):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((a.quantities[i], b.quantities[j]))
+    return out
+
+
+def _contrasts(stmt: _Stmt, text: str) -> list[tuple[Quantity, Quantity]]:
+    """Pairs of incompatible figures one statement sets against each other
+    ("up to one million people …, not the 300,000")."""
+    out = []
+    qs = sorted(stmt.quantities, key=lambda q: q.start)
+    for x, q1 in enumerate(qs):
+        for q2 in qs[x + 1 :]:
+            between = text[q1.end : q2.start]
+            contrasted = len(between) <= 80 and _CONTRAST.search(between)
+            if contrasted and relate(q1, q2).kind == "conflict":
+                out.append((q1, q2))
+    return out
+
+
 def _status(
     members: list[int],
     stmts: list[_Stmt],
     articles: Sequence[Article],
+    score: np.ndarray,
     counted: dict[str, np.ndarray],
     opts: CompareOptions,
 ) -> tuple[Status, str]:
+    """Status of a fact from the figures its sources give.
+
+    Figures are compared between directly aligned statements of different
+    sources, paired one to one (``_figure_pairs``): equal or overlapping
+    figures agree, consistent but different ones make the fact
+    ``compatible``, incompatible ones a ``conflict``. A statement that sets
+    two incompatible figures against each other, one of which another source
+    gives, also makes a conflict.
+    """
     if len({stmts[k].article for k in members}) < 2:
         return Status.UNIQUE, ""
     conflicts: list[str] = []
     compatible: list[str] = []
+    linked = opts.threshold - opts.merge_margin
     for x in members:
         for y in members:
             a, b = stmts[x], stmts[y]
-            if a.article >= b.article:
+            if a.article >= b.article or score[x, y] < linked:
                 continue
-            for qa in a.quantities:
-                for qb in b.quantities:
-                    rel = relate(qa, qb)
-                    if rel.kind in ("incomparable", "same"):
-                        continue
-                    if not _same_thing(qa, qb, a, b, counted, opts):
-                        continue
-                    where = f"{articles[a.article].id} vs {articles[b.article].id}"
-                    (conflicts if rel.kind == "conflict" else compatible).append(
-                        f"{rel.reason} ({where})"
-                    )
+            where = f"{articles[a.article].id} vs {articles[b.article].id}"
+            for qa, qb in _figure_pairs(a, b, counted, opts):
+                rel = relate(qa, qb)
+                if rel.kind == "conflict":
+                    conflicts.append(f"{rel.reason} ({where})")
+                elif rel.kind == "compatible":
+                    compatible.append(f"{rel.reason} ({where})")
+    for x in members:
+        a = stmts[x]
+        others = [q for k in members if stmts[k].article != a.article for q in stmts[k].quantities]
+        for q1, q2 in _contrasts(a, articles[a.article].text):
+            backed = [q for q in (q1, q2) if any(relate(q, o).kind == "same" for o in others)]
+            if len(backed) == 1:
+                disputed = q2 if backed[0] is q1 else q1
+                conflicts.append(
+                    f'{articles[a.article].id} gives "{disputed.text}" against '
+                    f'"{backed[0].text}", the figure other sources give: {relate(q1, q2).reason}'
+                )
     if conflicts:
         return Status.CONFLICT, "; ".join(dict.fromkeys(conflicts))
     if compatible:

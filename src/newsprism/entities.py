@@ -74,10 +74,14 @@ class NER(Protocol):
 
 @dataclass(frozen=True)
 class EntityOptions:
-    """``fallback``: use capitalised spans for languages without a model."""
+    """``fallback``: use capitalised spans for languages without a model.
+    ``common_word_zipf``: a one-word name at the start of a sentence whose
+    lower-case form is at least this frequent (wordfreq Zipf scale) and that
+    never appears capitalised elsewhere is dropped as a false name."""
 
     fallback: bool = True
     min_length: int = 2
+    common_word_zipf: float = 4.5
 
 
 class SpacyNER:
@@ -126,15 +130,33 @@ _WORD = re.compile(r"\w[\w'’\-]*")
 _PARTICLES = {"de", "del", "la", "van", "von", "der", "di", "da", "du", "le", "al", "bin", "ibn"}
 
 
+def is_dictionary_word(word: str, language: str | None) -> bool:
+    """Whether ``word`` is an ordinary word of ``language`` rather than a name:
+    known to the language's lemmatiser dictionary (``simplemma``), or, for a
+    language without one, frequent in ``wordfreq``'s lists."""
+    import simplemma
+    from wordfreq import zipf_frequency
+
+    lang = language or "en"
+    try:
+        return bool(simplemma.is_known(word, lang=lang)) or zipf_frequency(word, lang) >= 4.0
+    except ValueError:  # no dictionary for this language
+        return bool(zipf_frequency(word, lang) >= 3.0)
+
+
 class FallbackNER:
     """Runs of capitalised words that do not merely start a sentence.
 
     A run at the start of a sentence is kept only when its first word also
-    appears capitalised inside a sentence elsewhere in the text.
+    appears capitalised inside a sentence elsewhere in the text. Leading and
+    trailing dictionary words are dropped (German capitalises every noun:
+    ``Bürgermeisterin Katarzyna Wójcik`` → ``Katarzyna Wójcik``), and a run
+    made only of dictionary words is no name (``Tonnen Dünger``).
     """
 
-    def __init__(self, sentence_starts: Sequence[int] = ()) -> None:
+    def __init__(self, sentence_starts: Sequence[int] = (), language: str | None = None) -> None:
         self._starts = set(sentence_starts)
+        self._language = language
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
@@ -162,6 +184,10 @@ class FallbackNER:
                 run = run[:-1]
             if run and self._at_start(text, run[0][0]) and run[0][2] not in inner_caps:
                 run = run[1:]
+            while run and is_dictionary_word(run[0][2], self._language):
+                run = run[1:]
+            while run and is_dictionary_word(run[-1][2], self._language):
+                run = run[:-1]
             if not run:
                 continue
             start, end = run[0][0], run[-1][1]
@@ -204,7 +230,7 @@ def ner_for(language: str | None, sentences: Sequence[Sentence] = ()) -> NER:
         return _spacy_ner(SPACY_MODELS[language])
     if language in ("ru", "uk") and model_available(language):
         return _natasha_ner()
-    return FallbackNER([s.start for s in sentences])
+    return FallbackNER([s.start for s in sentences], language)
 
 
 def require_model(language: str) -> None:
@@ -214,6 +240,27 @@ def require_model(language: str) -> None:
             f"no NER model installed for language {language!r}",
             hint=INSTALL_HINTS[language],
         )
+
+
+def _not_a_name(text: str, start: int, surface: str, language: str | None, zipf: float) -> bool:
+    """A phrase a model took for a name: no capitalised word at all
+    ("columna de humo"), or only a common first word capitalised because it
+    starts a sentence ("No hay ningún peligro", "Según", "Mardi") and never
+    capitalised inside a sentence elsewhere."""
+    words = surface.split()
+    capitalised = [w for w in words if w[:1].isupper()]
+    if not capitalised:
+        return True
+    first = words[0]
+    if capitalised != [first] or not _starts_sentence(text, start):
+        return False
+    from wordfreq import zipf_frequency
+
+    if zipf_frequency(first.lower(), language or "en") < zipf:
+        return False
+    return not any(
+        not _starts_sentence(text, m.start()) for m in re.finditer(rf"\b{re.escape(first)}\b", text)
+    )
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -251,6 +298,8 @@ def find_mentions(
         start, end = _trim(text, start, end)
         surface = text[start:end]
         if len(surface.strip()) < opts.min_length or not any(c.isalpha() for c in surface):
+            continue
+        if _not_a_name(text, start, surface, language, opts.common_word_zipf):
             continue
         sent = bisect.bisect_right(starts, start) - 1 if starts else -1
         out.append(Mention(surface, start, end, label, sent))

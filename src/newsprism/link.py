@@ -48,6 +48,9 @@ _DIGRAPHS = (
 )
 _VOWELS = re.compile(r"[aeiouyj]")
 _LABEL_RANK = {"PERSON": 3, "ORG": 2, "LOC": 2, "NORP": 1, "MISC": 0}
+_PLACE_PREPOSITIONS = {"in", "at", "near", "from", "en", "à", "im", "nach", "aus", "bei", "в",
+                       "во", "из", "под", "u", "v", "w", "na"}  # fmt: skip
+_PLACE_VOTE = 1.5
 # A word this common in its language is not taken as a lower-cased name.
 _COMMON_ZIPF = 3.5
 
@@ -99,12 +102,24 @@ class _Cluster:
     surfaces: Counter[str]
     labels: Counter[str]
     mentions: list[tuple[str, Mention]]
+    place_votes: float = 0.0
 
     @property
     def label(self) -> str:
+        """Majority label; a preposition of place before a mention ("in kyiv")
+        counts as a strong vote for ``LOC``, outweighing NER slips."""
         if not self.labels:
             return "MISC"
-        return max(self.labels, key=lambda k: self.labels[k] + _LABEL_RANK[k] * 0.1)
+
+        def weight(k: str) -> float:
+            return self.labels[k] + _LABEL_RANK[k] * 0.1 + (self.place_votes if k == "LOC" else 0)
+
+        # MISC (no model, or a name found again by the variant search) only
+        # counts when nothing else does.
+        named = {k for k in self.labels if k != "MISC"}
+        if self.place_votes and named:
+            named.add("LOC")
+        return max(named or set(self.labels), key=weight)
 
     def is_multiword_person(self) -> bool:
         return self.labels.get("PERSON", 0) > 0 and any(len(n) > 1 for n in self.names)
@@ -127,15 +142,19 @@ def _strip_known_prefix(
     return out
 
 
-def _cluster(mentions: list[tuple[str, Mention]], opts: LinkOptions) -> list[_Cluster]:
+def _cluster(
+    mentions: list[tuple[str, Mention]], opts: LinkOptions, texts: dict[str, str]
+) -> list[_Cluster]:
     by_name: dict[tuple[str, ...], list[tuple[str, Mention]]] = defaultdict(list)
     for art, m in mentions:
         toks = name_tokens(m.text)
         if toks:
             by_name[toks].append((art, m))
     clusters: list[_Cluster] = []
-    # Longest, most frequent names first, so surnames find their full names.
-    order = sorted(by_name, key=lambda n: (-len(n), -len(by_name[n]), n))
+    # Two-word names first, then longer ones (which may be a title glued to a
+    # two-word name), then one-word names (which may be surnames of either).
+    rank = {2: 0, 1: 2}
+    order = sorted(by_name, key=lambda n: (rank.get(len(n), 1), -len(by_name[n]), n))
     for name in order:
         group = by_name[name]
         norp = Counter(m.label for _, m in group).most_common(1)[0][0] == "NORP"
@@ -150,6 +169,12 @@ def _cluster(mentions: list[tuple[str, Mention]], opts: LinkOptions) -> list[_Cl
             ),
             None,
         )
+        if target is None and len(name) >= 3:
+            # "Feuerwehrchef Oleksandr Kowalenko": a title glued to a known name.
+            target = next(
+                (c for c in clusters if any(names_match(name[-2:], n, opts) for n in c.names)),
+                None,
+            )
         if target is None and len(name) == 1 and any(m.label != "LOC" for _, m in group):
             owners = [
                 c
@@ -167,18 +192,29 @@ def _cluster(mentions: list[tuple[str, Mention]], opts: LinkOptions) -> list[_Cl
             target.surfaces[m.text] += 1
             target.labels[m.label] += 1
             target.mentions.append((art, m))
+            before = texts.get(art, "")[max(0, m.start - 12) : m.start].split()
+            if before and before[-1].lower() in _PLACE_PREPOSITIONS:
+                target.place_votes += _PLACE_VOTE
     return clusters
 
 
 def _canonical(cluster: _Cluster) -> str:
-    def score(surface: str) -> tuple[int, int, int, int, int]:
-        ascii_only = int(surface == anyascii(surface))
-        capitalised = int(surface[:1].isupper())
+    """The variant to show: a full name (two words or more) whose words the
+    mentions use most often (``Volodymyr Zelensky`` over ``Volodimir
+    Zelenski`` when ``Zelensky`` is the common spelling), capitalised."""
+    support: Counter[str] = Counter()
+    for surface, count in cluster.surfaces.items():
+        for token in set(name_tokens(surface)):
+            support[token] += count
+
+    def score(surface: str) -> tuple[int, int, float, int, int]:
+        tokens = name_tokens(surface) or ("",)
+        mean = sum(support[t] for t in tokens) / len(tokens)
         return (
-            len(surface.split()),
-            capitalised,
-            ascii_only,
-            cluster.surfaces[surface],
+            min(len(tokens), 2),
+            int(surface[:1].isupper()),
+            mean,
+            int(surface == anyascii(surface)),
             -len(surface),
         )
 
@@ -200,13 +236,13 @@ def _gazetteer(
     Lower-case words are taken only when they are rare in the article's
     language, so ``state`` is never read as the name ``State``.
     """
-    index: dict[str, list[tuple[str, str]]] = defaultdict(list)  # skeleton -> (token, label)
+    index: dict[str, list[str]] = defaultdict(list)  # skeleton -> one-word names
     for c in clusters:
         if c.label not in ("PERSON", "LOC", "ORG"):
             continue
         for name in c.names:
             if len(name) == 1 and len(name[0]) >= opts.min_gazetteer_chars:
-                index[skeleton(name[0])].append((name[0], c.label))
+                index[skeleton(name[0])].append(name[0])
     extra: dict[str, list[Mention]] = defaultdict(list)
     if not index:
         return extra
@@ -218,17 +254,16 @@ def _gazetteer(
             toks = name_tokens(word)
             if len(toks) != 1 or len(toks[0]) < opts.min_gazetteer_chars:
                 continue
-            hits = [
-                lab
-                for tok, lab in index.get(skeleton(toks[0]), ())
-                if tokens_match(tok, toks[0], opts)
-            ]
-            if not hits or any(s < m.end() and m.start() < e for s, e in taken):
+            known = index.get(skeleton(toks[0]), ())
+            if not any(tokens_match(tok, toks[0], opts) for tok in known) or any(
+                s < m.end() and m.start() < e for s, e in taken
+            ):
                 continue
             if word.islower() and _is_common_word(word, art.language):
                 continue
             sent = bisect.bisect_right(starts, m.start()) - 1 if starts else -1
-            extra[art.id].append(Mention(word, m.start(), m.end(), hits[0], sent))
+            # Labelled MISC so that it does not outvote what NER said.
+            extra[art.id].append(Mention(word, m.start(), m.end(), "MISC", sent))
     return extra
 
 
@@ -241,10 +276,11 @@ def link_entities(
     canonical entities, and links ``(article id, mention start, entity id)``.
     """
     opts = options or LinkOptions()
+    texts = {a.id: a.text for a in articles}
     raw = [(a.id, m) for a in articles for m in a.mentions]
     singles = {name_tokens(m.text) for _, m in raw if len(name_tokens(m.text)) == 1}
     mentions = _strip_known_prefix(raw, singles)
-    clusters = _cluster(mentions, opts)
+    clusters = _cluster(mentions, opts, texts)
     extra = _gazetteer(articles, clusters, opts)
     if extra:
         by_art: dict[str, list[Mention]] = defaultdict(list)
@@ -257,7 +293,7 @@ def link_entities(
             for a in articles
         )
         mentions = [(a.id, m) for a in articles for m in a.mentions]
-        clusters = _cluster(mentions, opts)
+        clusters = _cluster(mentions, opts, texts)
     else:
         by_id: dict[str, list[Mention]] = defaultdict(list)
         for art, m in mentions:

@@ -1,0 +1,8 @@
+"""``python -m newsprism``: the same as the ``newsprism`` command."""
+
+from __future__ import annotations
+
+from .cli import main
+
+if __name__ == "__main__":
+    main(prog_name="newsprism")
