@@ -20,7 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.compare import CompareOptions, _counted_vectors, _statements, _Stmt, pair_scores
+from newsprism.compare import (
+    CompareOptions,
+    _counted_vectors,
+    _statements,
+    _Stmt,
+    pair_scores,
+    statement_vectors,
+)
 from newsprism.embed import default_embedder
 from newsprism.link import link_entities
 from newsprism.model import Article
@@ -88,7 +95,7 @@ def evaluate(opts: CompareOptions) -> dict[str, dict[str, float]]:
         sets.insert(0, ("seeds", seed_gold))
     for name, loader in sets:
         _, stmts, pos, opt = loader()
-        vectors = embedder.embed([s.sentence.text for s in stmts])
+        vectors = statement_vectors(stmts, embedder)
         score, _ = pair_scores(stmts, vectors, _counted_vectors(stmts, embedder), opts)
         rows = [
             (float(score[i, j]), frozenset((i, j)) in pos)

@@ -81,6 +81,7 @@ class _Stmt:
     places: frozenset[str]
     speakers: frozenset[str]
     quantities: tuple[Quantity, ...]
+    claim: str  # what is reported, without who reported it
 
 
 def _statements(
@@ -110,7 +111,9 @@ def _statements(
             )
             qs = tuple(q for q in art.quantities if sent.start <= q.start < sent.end)
             places = frozenset(e for e in ents if types.get(e) == "LOC")
-            out.append(_Stmt(ai, sent, ents, places, speakers, qs))
+            said = [q.text for q in art.quotes if sent.start <= q.start < sent.end]
+            claim = " ".join(said) if said else sent.text
+            out.append(_Stmt(ai, sent, ents, places, speakers, qs, claim))
     return out
 
 
@@ -214,6 +217,17 @@ def _rank(score: np.ndarray, arts: np.ndarray, i: int, j: int) -> int:
     return int(((score[i] > score[i, j]) & (arts == arts[j])).sum())
 
 
+def statement_vectors(stmts: list[_Stmt], embedder: Embedder) -> np.ndarray:
+    """One vector per statement: the mean of the sentence's embedding and that
+    of its claim (the reported content, when the sentence reports speech), so
+    that "X said A" and "X said B" are not close merely through "X said"."""
+    sentences = embedder.embed([s.sentence.text for s in stmts])
+    claims = embedder.embed([s.claim for s in stmts])
+    mixed = sentences + claims
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    return np.asarray(mixed / np.maximum(norms, 1e-9), dtype=np.float32)
+
+
 def pair_scores(
     stmts: list[_Stmt],
     vectors: np.ndarray,
@@ -277,7 +291,7 @@ def align(
     stmts = _statements(articles, links, opts, entities)
     if not stmts:
         return ()
-    vectors = embedder.embed([s.sentence.text for s in stmts])
+    vectors = statement_vectors(stmts, embedder)
     counted = _counted_vectors(stmts, embedder)
     score, firm = pair_scores(stmts, vectors, counted, opts)
     rows, cols = np.nonzero(np.triu(score >= opts.threshold))

@@ -31,79 +31,103 @@ class CueTable:
     as_words: tuple[str, ...] = ()
 
 
+def _w(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+def _regular(stems: str, endings: str) -> tuple[str, ...]:
+    """Every ``stem + ending`` (``_regular("afirm explic", "a an ó aron")``)."""
+    return tuple(s + e for s in stems.split() for e in endings.split())
+
+
+# French verbs after the quote take an inverted pronoun: ``ajoute-t-il``, ``a-t-elle dit``.
+_FR_PRONOUN = r"(?:-t)?-(?:il|elle|ils|elles|on)"
+INVERTED_PRONOUN = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)(?!\w)", re.IGNORECASE)
+
+
+def _fr_present(words: str) -> tuple[str, ...]:
+    """Present forms, bare and with an inverted pronoun (``regrette``, ``regrette-t-elle``)."""
+    return tuple(w for v in words.split() for w in (v, v + _FR_PRONOUN))
+
+
+def _fr_compound(participles: str) -> str:
+    """Passé composé / plus-que-parfait with optional inversion and adverb."""
+    aux = r"(?:a|ont|avait|avaient|aurait|auraient)"
+    adv = r"(?:\s+(?:encore|aussi|également|ensuite|enfin|alors|toutefois|pourtant|même))?"
+    return aux + "(?:" + _FR_PRONOUN + ")?" + adv + r"\s+(?:" + "|".join(participles.split()) + ")"
+
+
+def _de_separable(forms: str, particle: str) -> str:
+    """A separable verb: ``fügte hinzu`` or ``fügte Kowalenko … hinzu``."""
+    return (
+        "(?:" + "|".join(forms.split()) + r")(?:\s+" + particle
+        + r"|(?=[^.!?\n„“”«»]{1,60}?\s" + particle + r"(?![\w-])))"
+    )  # fmt: skip
+
+
 _EN_VERBS = (
-    "said",
-    "says",
-    "told",
-    "tells",
-    "added",
-    "adds",
-    "stated",
-    "states",
-    "announced",
-    "announces",
-    "claimed",
-    "claims",
-    "warned",
-    "warns",
-    "explained",
-    "explains",
-    "wrote",
-    "writes",
-    "reported",
-    "reports",
-    "noted",
-    "notes",
-    "insisted",
-    "insists",
-    "argued",
-    "argues",
-    "confirmed",
-    "confirms",
-    "denied",
-    "stressed",
-    "emphasi[sz]ed",
-    "underlined",
-    "assured",
-    "admitted",
-    "acknowledged",
-    "declared",
-    "commented",
-    "tweeted",
-    "posted",
-    "recalled",
-    "concluded",
-    "suggested",
-    "estimated",
-    "predicted",
-    "promised",
-    "vowed",
-    "mentioned",
-    "observed",
-    "repeated",
-    "reiterated",
+    *_w(
+        "said says told tells added adds stated states announced announces claimed claims warned "
+        "warns explained explains wrote writes reported reports noted notes insisted insists "
+        "argued argues confirmed confirms denied stressed stresses emphasi[sz]ed underlined "
+        "assured admitted admits acknowledged declared commented tweeted posted recalled "
+        "concluded suggested estimated predicted promised vowed mentioned observed repeated "
+        "reiterated revealed disclosed indicated specified complained complains conceded alleged "
+        "lamented regretted cautioned remarked asserted underscored highlighted"
+    ),
     "pointed out",
-    "revealed",
-    "disclosed",
-    "indicated",
-    "specified",
-    "complained",
-    "conceded",
-    "alleged",
 )
 _EN_DIRECT = (
-    "continued",
+    *_w(
+        "continued replied answered responded asked urged shouted exclaimed wondered joked "
+        "recounted countered"
+    ),
     "went on",
-    "replied",
-    "answered",
-    "responded",
-    "asked",
-    "urged",
-    "shouted",
-    "exclaimed",
-    "wondered",
-    "joked",
-    "recounted",
+)
+
+_ES_PARTICIPLES = (
+    "dicho afirmado declarado asegurado señalado explicado añadido agregado indicado advertido "
+    "anunciado informado subrayado destacado lamentado apuntado precisado reconocido insistido "
+    "denunciado recordado admitido confirmado manifestado sostenido escrito criticado"
+)
+_ES_AR = "afirm declar asegur señal explic agreg indic anunci inform subray destac lament apunt"
+_ES_AR_PAST_ONLY = "precis denunci critic coment confirm alert aclar relat"  # present = noun
+
+_FR_PRESENT = (
+    "déclare déclarent affirme affirment ajoute ajoutent explique expliquent indique indiquent "
+    "souligne soulignent estime estiment précise précisent annonce annoncent assure assurent "
+    "regrette regrettent confie confient déplore déplorent rappelle rappellent prévient "
+    "préviennent insiste insistent raconte racontent témoigne témoignent dénonce dénoncent "
+    "martèle martèlent reconnaît reconnaissent avertit avertissent admet admettent observe "
+    "confirme confirment commente résume s'inquiète s’inquiète s'indigne s’indigne"
+)
+_FR_PARTICIPLES = (
+    "déclaré dit affirmé ajouté expliqué indiqué souligné assuré estimé précisé annoncé écrit "
+    "averti insisté confié martelé rappelé reconnu prévenu jugé regretté déploré confirmé "
+    "raconté témoigné dénoncé observé noté commenté admis résumé"
+)
+_FR_IMPERFECT = (
+    "disait expliquait racontait confiait assurait ajoutait soulignait précisait estimait "
+    "affirmait déclarait indiquait regrettait"
+)
+
+_IT_ARE = "afferm dichiar spieg sottoline precis assicur annunci lament comment osserv conferm"
+_IT_PARTICIPLES = (
+    "detto dichiarato affermato spiegato aggiunto sottolineato annunciato scritto riferito "
+    "precisato assicurato ribadito avvertito denunciato lamentato commentato osservato ammesso "
+    "rilevato confermato ricordato evidenziato raccontato insistito"
+)
+_PT_AR = (
+    "afirm declar explic acrescent anunci sublinh destac inform lament alert salient ressalt "
+    "indic adiant fris assegur coment observ"
+)
+
+_DE = (
+    "sagte sagten sagt erklärte erklärten erklärt betonte betonten betont warnte warnten warnt "
+    "meinte meinten meint kritisierte kritisierten kritisiert schrieb schrieben schreibt "
+    "berichtete berichteten berichtet versicherte versichert unterstrich unterstreicht "
+    "bekräftigte bekräftigt bestätigte bestätigt erläuterte erläutert beklagte beklagt mahnte "
+    "ergänzte ergänzt verwies"
 )
 
 TABLES: dict[str, CueTable] = {
@@ -118,43 +142,20 @@ TABLES: dict[str, CueTable] = {
     ),
     "es": CueTable(
         indirect=(
-            r"(?:ha|había|han|habían)\s+(?:dicho|afirmado|declarado|asegurado|señalado|"
-            r"explicado|añadido|indicado|advertido|anunciado|informado|subrayado|destacado)",
-            "dijo",
-            "dijeron",
-            "dice",
-            "afirmó",
-            "afirma",
-            "declaró",
-            "aseguró",
-            "asegura",
-            "señaló",
-            "señala",
-            "explicó",
-            "añadió",
-            "agregó",
-            "indicó",
-            "advirtió",
-            "manifestó",
-            "sostuvo",
-            "subrayó",
-            "destacó",
-            "insistió",
-            "comentó",
-            "precisó",
-            "reconoció",
-            "anunció",
-            "informó",
-            "escribió",
-            "denunció",
-            "afirmaron",
-            "declararon",
-            "aseguraron",
-            "señalaron",
-            "anunciaron",
-            "informaron",
+            r"(?:ha|había|han|habían)\s+(?:" + "|".join(_ES_PARTICIPLES.split()) + ")",
+            *_regular(_ES_AR, "a an ó aron"),
+            *_regular(_ES_AR_PAST_ONLY, "ó aron"),
+            *_regular("añad insist admit", "e en ió ieron"),
+            *_w("dijo dijeron dice dicen advierte advierten advirtió advirtieron reconoce"),
+            *_w("reconocen reconoció reconocieron sostiene sostuvo sostuvieron recuerda"),
+            *_w("recordó recordaron escribió escribieron manifestó manifestaron contó"),
         ),
-        direct_only=("respondió", "replicó", "preguntó", "continuó", "prosiguió", "concluyó"),
+        direct_only=(
+            *_regular(_ES_AR_PAST_ONLY, "a an"),
+            *_regular("respond", "e ió ieron"),
+            *_regular("replic pregunt continu prosigu", "ó aron"),
+            *_w("concluye concluyó cuenta"),
+        ),
         prepositions=("según", "de acuerdo con", "citando a"),
         that=("que",),
         singular=("él", "ella"),
@@ -163,27 +164,18 @@ TABLES: dict[str, CueTable] = {
     ),
     "fr": CueTable(
         indirect=(
-            r"(?:a|ont|avait|avaient)(?:-t-(?:il|elle|ils|elles))?\s+(?:déclaré|dit|affirmé|"
-            r"ajouté|expliqué|indiqué|souligné|assuré|estimé|précisé|annoncé|écrit|averti|"
-            r"insisté|confié|martelé|rappelé|reconnu|assuré|prévenu|jugé)",
-            "déclare",
-            "affirme",
-            "ajoute",
-            "explique",
-            "indique",
-            "souligne",
-            "estime",
-            "précise",
-            "annonce",
-            "assure",
+            _fr_compound(_FR_PARTICIPLES),
+            *_fr_present(_FR_PRESENT),
+            *(v + "(?:-(?:il|elle|on))?" for v in _FR_IMPERFECT.split()),
+            r"(?:s'|s’)(?:est|sont)\s+(?:félicité|inquiété|indigné|étonné|réjoui)e?s?",
+            r"(?:a|ont)\s+fait\s+(?:savoir|valoir)",
         ),
         direct_only=(
-            r"(?:a|ont)(?:-t-(?:il|elle|ils|elles))?\s+(?:répondu|poursuivi|lancé|conclu|"
-            r"demandé|questionné)",
-            "dit",
-            "répond",
-            "poursuit",
-            "lance",
+            _fr_compound("répondu poursuivi lancé conclu demandé questionné interrogé ironisé"),
+            *_fr_present("répond répondent poursuit poursuivent conclut ironise s'exclame"),
+            *_w("dit lance note juge écrit tranche"),
+            r"(?:dit|lance|note|juge|écrit|tranche)" + _FR_PRONOUN,
+            r"disent-(?:ils|elles)",
         ),
         prepositions=("selon", "d'après", "d’après"),
         that=("que", "qu'", "qu’"),
@@ -193,26 +185,16 @@ TABLES: dict[str, CueTable] = {
     ),
     "de": CueTable(
         indirect=(
-            "sagte",
-            "sagten",
-            "sagt",
-            "erklärte",
-            "erklärt",
-            "betonte",
-            "betont",
-            "warnte",
-            "schrieb",
-            "berichtete",
-            "meinte",
-            "versicherte",
-            "unterstrich",
-            "bekräftigte",
-            "teilte mit",
-            "kündigte an",
-            "räumte ein",
-            r"hat\s+(?:gesagt|erklärt|betont|gewarnt|geschrieben|berichtet|mitgeteilt)",
+            *_w(_DE),
+            _de_separable("räumte räumten räumt", "ein"),
+            _de_separable("teilte teilten teilt", "mit"),
+            _de_separable("kündigte kündigten kündigt", "an"),
+            _de_separable("fügte fügten fügt", "hinzu"),
+            _de_separable("gab gaben gibt", "zu"),
+            r"(?:hat|haben|hatte|hatten)\s+(?:gesagt|erklärt|betont|gewarnt|geschrieben|"
+            r"berichtet|mitgeteilt|kritisiert|bestätigt|angekündigt)",
         ),
-        direct_only=("fügte hinzu", "antwortete", "fragte", "ergänzte", "so"),
+        direct_only=("antwortete", "antwortet", "fragte", "fragt", "so", r"hieß\s+es"),
         prepositions=("laut", "nach angaben von"),
         that=("dass", "daß"),
         singular=("er", "sie"),
@@ -274,16 +256,16 @@ TABLES: dict[str, CueTable] = {
     ),
     "it": CueTable(
         indirect=(
-            r"ha\s+(?:detto|dichiarato|affermato|spiegato|aggiunto|sottolineato|annunciato|"
-            r"scritto|riferito|precisato|assicurato|ribadito)",
-            "dice",
-            "afferma",
-            "dichiara",
-            "spiega",
-            "aggiunge",
-            "sottolinea",
+            r"(?:ha|hanno|aveva|avevano)\s+(?:" + "|".join(_IT_PARTICIPLES.split()) + ")",
+            *_regular(_IT_ARE, "a ano ò"),
+            *_w("dice dicono disse dissero aggiunge aggiungono aggiunse ribadisce ribadì"),
+            *_w("avverte avvertì rileva ammette ammise riferisce riferì insiste ricorda"),
+            *_w("evidenzia racconta raccontò scrive scrisse"),
         ),
-        direct_only=(r"ha\s+(?:risposto|concluso|chiesto)",),
+        direct_only=(
+            r"(?:ha|hanno)\s+(?:risposto|concluso|chiesto|continuato)",
+            *_w("risponde rispose conclude concluse chiede chiese denuncia"),
+        ),
         prepositions=("secondo", "stando a"),
         that=("che",),
         singular=("lui", "lei"),
@@ -292,21 +274,12 @@ TABLES: dict[str, CueTable] = {
     ),
     "pt": CueTable(
         indirect=(
-            "disse",
-            "afirmou",
-            "declarou",
-            "explicou",
-            "acrescentou",
-            "anunciou",
-            "escreveu",
-            "sublinhou",
-            "garantiu",
-            "destacou",
-            "informou",
-            "afirma",
-            "diz",
+            *_regular(_PT_AR, "a am ou aram"),
+            *_w("diz dizem disse disseram escreve escreveu escreveram reconhece reconheceu"),
+            *_w("garante garantiu garantiram admite admitiu insiste insistiu refere referiu"),
+            *_w("advertiu denunciou contou"),
         ),
-        direct_only=("respondeu", "perguntou", "continuou"),
+        direct_only=(*_w("respondeu responde perguntou pergunta continuou concluiu"),),
         prepositions=("segundo", "de acordo com"),
         that=("que",),
         singular=("ele", "ela"),
@@ -332,7 +305,10 @@ TABLES: dict[str, CueTable] = {
 }
 
 # Short words that are cues in one language but common words in others.
-_AMBIGUOUS = {"so", "dit", "dice", "diz", "da", "on", "как", "як", "lance"}
+_AMBIGUOUS = {
+    *("so", "dit", "dice", "diz", "da", "on", "как", "як", "lance", "note", "juge", "écrit"),
+    *("tranche", "cuenta", "denuncia", "conta", "garante", "rileva", "ricorda", "indica"),
+}
 
 ROLE_NOUNS = word_set(
     "head chief minister president spokesman spokeswoman spokesperson leader secretary "
@@ -359,7 +335,10 @@ class CuePatterns:
 
 def _alternation(parts: list[str]) -> str:
     parts = sorted(set(parts), key=len, reverse=True)
-    return r"(?<![\w-])(?:" + "|".join(p.replace(" ", r"\s+") for p in parts) + r")(?![\w-])"
+    body = "|".join(p.replace(" ", r"\s+") for p in parts)
+    # not inside a word nor after an elision (``l'annonce``), except ``qu'a déclaré``;
+    # a part may end with an elision (``qu'``).
+    return rf"(?<![\w-])(?:(?<=qu['’])|(?<!\w['’]))(?:{body})(?:(?<=['’])|(?![\w-]))"
 
 
 @lru_cache(maxsize=64)

@@ -69,7 +69,13 @@ _NOUN_NEXT = word_set("of and or were are have had from for in on")
 NEEDS_THAT = word_set(
     "announced announces confirmed confirms reported reports denied posted revealed disclosed "
     "promised mentioned predicted estimated acknowledged admitted declared repeated "
-    "reiterated tweeted recalled"
+    "reiterated tweeted recalled lamented regretted "
+    "annonce annoncent annoncé confirme confirment confirmé regrette regrettent regretté "
+    "déplore déplorent déploré dénonce dénoncent dénoncé rappelle rappellent rappelé "
+    "anunció anuncia anunciaron anunciado confirmó confirmaron lamentó lamenta lamentaron "
+    "denunció denunciaron recordó recordaron reconoció "
+    "kritisierte kritisiert kritisierten bestätigte bestätigt warnte warnt warnten "
+    "annunciato annuncia annunciò lamenta lamentò anunciou lamentou denunciou"
 )
 _DETERMINERS = word_set("the el la los las le les der die das il lo")
 _STOP_AFTER = word_set(
@@ -80,8 +86,45 @@ PREPOSITIONS = word_set(
     "in at on during after before to from with by via through for en a à dans sur pour con "
     "durante tras an auf bei nach vor mit в на во по при после из"
 )
+_ADJUNCT = PREPOSITIONS - {"a"}  # "a" is also the English article
 PASSIVE = word_set("been was were be is are being the a an")
 NO_INVERSION = frozenset(("told", "tells", "asked", "urged"))
+# Words that end a speaker named after its cue (``said the mayor at a press conference``).
+_AFTER_END = word_set(
+    "at on in during after before while en dans lors pendant durante tras mientras am im in "
+    "bei beim während nach vor auf nel nella durante no na nos nas"
+)
+_PARTICLES = word_set("hinzu mit an ein zu fort")  # German separable-verb particles
+_TIME_WORDS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
+    r"morning|afternoon|evening|night|earlier|later|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|nuit|"
+    r"aujourd['’]hui|hier|"
+    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|tarde|noche|madrugada|"
+    r"mediodía|hoy|ayer|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|abend|nachmittag|"
+    r"vormittag|nacht|mittag|heute|gestern|"
+    r"lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|mattina|pomeriggio|sera|"
+    r"notte|oggi|ieri|(?:segunda|terça|quarta|quinta|sexta)-feira|manhã|noite|hoje|ontem"
+)
+_TIME_LEAD = (
+    r"on|last|this|early|late|the|in|el|la|los|las|esta|este|por|en|a|le|ce|cette|dans|au|"
+    r"am|vergangenen|letzten|der|den|il|la|questa|nella|na|no|nesta|neste|à|de|del"
+)
+_TIME = re.compile(
+    rf"(?:[\s,]*(?:(?:{_TIME_LEAD})\s+){{0,2}}(?:{_TIME_WORDS})(?![\w-]))+", re.IGNORECASE
+)
+
+
+def skip_time(text: str, pos: int, limit: int) -> int:
+    """``pos`` moved past time adverbs (``mardi soir``, ``el martes``, ``am Abend``)."""
+    m = _TIME.match(text, pos, limit)
+    return m.end() if m else pos
+
+
+def needs_that(cue: str) -> bool:
+    """A cue whose bare object is a noun phrase, not reported speech."""
+    return any(w.lower() in NEEDS_THAT for w in word_list(cue))
 
 
 def word_list(s: str) -> list[str]:
@@ -219,15 +262,30 @@ class SpeakerFinder:
         return lo, hi
 
     def subject(self, lo: int, hi: int) -> Speaker | None:
-        """Speaker named in ``[lo, hi)``, the words before a cue; None when there is none."""
+        """Speaker named in ``[lo, hi)``, the words before a cue; None when there is none.
+
+        A cue right after a comma has no subject of its own (``L'origine reste inconnue, a
+        indiqué …``: inverted attribution) unless the piece before is an apposition
+        (``Vladimir Saldo, head of …, told``).
+        """
         chunks = self._chunks(lo, hi)
+        bare = self._strip_chunk(*chunks[-1])
+        right_after_comma = len(chunks) > 1 and bare[0] >= bare[1]
         for idx in range(len(chunks) - 1, -1, -1):
             a, b = self._strip_chunk(*chunks[idx])
             if a >= b:
                 continue
             words = word_list(self.text[a:b])
-            if words[0].lower() in _RELATIVES:
+            if not words or (words[0].lower() in _RELATIVES and (idx > 0 or words[0][0].islower())):
+                continue  # a relative clause, not "Das Unternehmen erklärte"
+            if idx > 0 and (
+                all(w.lower() in _ADVERBS for w in words)
+                or (words[0].lower() in _ADJUNCT and len(words) <= 8)
+            ):
+                right_after_comma = False  # "The ministry, however, said" / ", in a statement,"
                 continue
+            if right_after_comma:
+                return self._apposition(chunks, idx, words) or self._whole_name(a, b, idx > 0)
             sub = words[0].lower() in _SUBORDINATORS and len(words) > 1
             if sub:  # "after the Russian president announced …"
                 a, b = self._strip_chunk(a + len(words[0]), b)
@@ -238,20 +296,54 @@ class SpeakerFinder:
             return replace(found, subordinate=sub) if found is not None else None
         return None
 
+    def _apposition(
+        self, chunks: list[tuple[int, int]], idx: int, words: list[str]
+    ) -> Speaker | None:
+        """The person that chunk ``idx`` stands in apposition to, if any.
+
+        ``Vladimir Saldo, head of …, told`` / ``Dmitri, 45, with a bag, said`` /
+        ``Jane Doe, the mayor, said`` (a description after a bare name).
+        """
+        first = words[0]
+        if idx == 0 or (first[0].isupper() and first.lower() not in _DETERMINERS):
+            return None
+        described = first.lower() in _DETERMINERS
+        for k in range(idx - 1, max(idx - 4, -1), -1):
+            pa, pb = self._strip_chunk(*chunks[k])
+            prev = [m for m in self.mentions_in(pa, pb) if m.label == "PERSON"]
+            if (
+                prev
+                and prev[-1].end >= pb - 1
+                and len(word_list(self.text[pa:pb])) <= 6
+                and (not described or len(word_list(self.text[pa : prev[-1].start])) <= 1)
+            ):
+                return Speaker(prev[-1].text, prev[-1].start, prev[-1].end, pa)
+            if (pa < pb and self.text[pa].isupper()) or described:
+                break
+        return None
+
+    def _whole_name(self, a: int, b: int, name_shaped: bool) -> Speaker | None:
+        """``[a, b)`` is just a person's name (``la maire, Katarzyna Wójcik, a assuré``)."""
+        persons = [m for m in self.mentions_in(a, b) if m.label == "PERSON"]
+        if (
+            persons
+            and persons[-1].end >= b - 1
+            and len(word_list(self.text[a : persons[-1].start])) <= 1
+        ):
+            return Speaker(persons[-1].text, persons[-1].start, persons[-1].end, a)
+        name = _NAME.fullmatch(self.text, a, b)
+        words = word_list(self.text[a:b])
+        if name_shaped and name and len(words) <= 4 and words[0].lower() not in _DETERMINERS:
+            return Speaker(self.text[a:b], a, b, a)
+        return None
+
     def _chunk_speaker(
         self, chunks: list[tuple[int, int]], idx: int, a: int, b: int, words: list[str]
     ) -> Speaker | None:
         """A person (or pronoun) as subject of the chunk ``[a, b)``."""
         first = words[0]
-        if idx > 0 and not first[0].isupper() and first.lower() not in _DETERMINERS:
-            # apposition: "Vladimir Saldo, head of …, told" / "Dmitri, 45, with a bag, said"
-            for k in range(idx - 1, max(idx - 4, -1), -1):
-                pa, pb = self._strip_chunk(*chunks[k])
-                prev = [m for m in self.mentions_in(pa, pb) if m.label == "PERSON"]
-                if prev and prev[-1].end >= pb - 1 and len(word_list(self.text[pa:pb])) <= 6:
-                    return Speaker(prev[-1].text, prev[-1].start, prev[-1].end, pa)
-                if pa < pb and self.text[pa].isupper():
-                    break
+        if (found := self._apposition(chunks, idx, words)) is not None:
+            return found
         persons = [m for m in self.mentions_in(a, b) if m.label == "PERSON"]
         at_start = [m for m in persons if len(word_list(self.text[a : m.start])) <= 3]
         if words[-1].lower() in LEADERS:  # "Putin ordered … and said"
@@ -294,7 +386,12 @@ class SpeakerFinder:
 
     # -- speaker after the cue ----------------------------------------------------------
     def after(self, pos: int, limit: int) -> Speaker | None:
-        """Speaker named right after a cue (``said Wasik``, ``according to the BBC``)."""
+        """Speaker named right after a cue (``said Wasik``, ``according to the BBC``).
+
+        Time adverbs after the cue are skipped (``a indiqué mardi soir le commandant``), and a
+        description followed by a name resolves to the name (``afirmó la alcaldesa, X,``).
+        """
+        pos = skip_time(self.text, pos, limit)
         m = re.search(r"[,;:.!?\n“”\"«»(]", self.text[pos:limit])
         hi = pos + m.start() if m else limit
         persons = [x for x in self.mentions_in(pos, hi) if x.label == "PERSON"]
@@ -306,20 +403,55 @@ class SpeakerFinder:
         toks = list(re.finditer(r"[\w’'\-]+", self.text[lo:hi]))
         if len(toks) == 1 and (sp := self.pronoun(toks[0].group(), lo)) is not None:
             return sp
-        end = lo
+        if toks[0].group().lower() in _STOP_AFTER or self.cues.that.match(self.hay, lo):
+            return None  # "said that …", "said he …": no speaker after the cue
+        end, cut = lo, False
         for k, t in enumerate(toks[:10]):
-            if k > 0 and t.group().lower() in _STOP_AFTER:
+            w = t.group().lower()
+            if k > 0 and (
+                w in _STOP_AFTER
+                or w in _AFTER_END
+                or skip_time(self.text, lo + t.start(), hi) > lo + t.start()
+            ):
+                cut = True
                 break
             end = lo + t.end()
         else:
             if len(toks) > 10:
                 return None
+        if len(toks) > 1 and toks[-1].group().lower() in _PARTICLES and end == lo + toks[-1].end():
+            end = lo + toks[-2].end()  # "teilte die Polizei mit"
         for x in self.mentions_in(lo, end):
             if x.label != "NORP" and len(word_list(self.text[lo : x.start])) <= 1:
                 return Speaker(x.text, x.start, x.end)
         if end <= lo:
             return None
+        if not cut and (name := self.apposed(hi, limit)) is not None:
+            return name
         return self.describe(Speaker(self.text[lo:end], lo, end))
+
+    def apposed(self, pos: int, limit: int) -> Speaker | None:
+        """A name in apposition right after ``pos`` (``, Katarzyna Wojcik,``)."""
+        m = re.match(r",\s*", self.text[pos:limit])
+        if m is None:
+            return None
+        a = pos + m.end()
+        for x in self.mentions_in(a, limit):
+            if x.start != a:
+                break
+            if x.label in ("PERSON", "ORG") and self._ends_phrase(x.end, limit):
+                return Speaker(x.text, x.start, x.end)
+        name = _NAME.match(self.text, a, limit)
+        if name is None or word_list(name.group())[0].lower() in _DETERMINERS | _STOP_AFTER:
+            return None
+        words = word_list(name.group())
+        if len(words) > 4 or not self._ends_phrase(name.end(), limit):
+            return None
+        return Speaker(name.group(), name.start(), name.end())
+
+    def _ends_phrase(self, pos: int, limit: int) -> bool:
+        """Nothing, punctuation or a lower-case word follows ``pos``."""
+        return re.match(r"\s*(?:$|[,;:.!?)\n]|[^\W\d_]*[a-zà-ÿ])", self.text[pos:limit]) is not None
 
     def person_after(self, pos: int) -> Speaker | None:
         """A person named right after the cue (``said in Berlin Steffen Hebestreit``)."""

@@ -19,16 +19,18 @@ from bisect import insort
 from dataclasses import replace
 
 from newsprism.model import Article, Quote
+from newsprism.quote_cues import INVERTED_PRONOUN
 from newsprism.quote_marks import QuoteMark
 from newsprism.quote_speakers import (
     LEADERS,
-    NEEDS_THAT,
     NO_INVERSION,
     PASSIVE,
     PREPOSITIONS,
     QuoteOptions,
     Speaker,
     SpeakerFinder,
+    needs_that,
+    skip_time,
     word_list,
 )
 
@@ -52,13 +54,15 @@ class _Finder(SpeakerFinder):
             if len(word_list(text[lo : m.start()])) > 14:
                 return None
             cue_end, cue = self.cue_text(m, hi)
-            if re.search(r"-t-(?:il|elle)", m.group(), re.IGNORECASE):
+            if INVERTED_PRONOUN.search(m.group()):
                 sp = self.implicit(m)
             elif not re.search(r"\w", text[lo : m.start()]):
                 sp = None if m.group().lower() in NO_INVERSION else self.after(cue_end, hi)
                 sp = sp or self.implicit(m)
             else:
                 sp = self.subject(lo, m.start())
+                if sp is None and re.search(r",\s*$", text[lo : m.start()]):
+                    sp = self.after(cue_end, hi)  # "“…”, la situation reste grave, a dit X"
                 if sp is None:
                     return None
                 if sp.text is not None and not self._is_mention(sp):
@@ -86,7 +90,7 @@ class _Finder(SpeakerFinder):
         sp: Speaker | None
         if m.re is self.cues.preposition:
             sp = self.after(m.end(), mk.start)
-        elif re.search(r"-t-(?:il|elle)", m.group(), re.IGNORECASE):
+        elif INVERTED_PRONOUN.search(m.group()):
             sp = self.implicit(m)
         else:
             sp = self.subject(lo, m.start())
@@ -254,10 +258,9 @@ class _Finder(SpeakerFinder):
             and len(word_list(text[lo:comma])) >= 3
         ):
             return self._make(lo, comma, sp, cue)  # "…, Peskov told reporters."
-        if rest < 3 or m.group().lower() in NEEDS_THAT:
+        if rest < 3 or (needs_that(m.group()) and not re.match(r"\s*[,:]", text[cue_end:hi])):
             return None
-        adj = _TEMPORAL.match(text, cue_end)
-        return self._make(adj.end() if adj else cue_end, hi, sp, cue)
+        return self._make(skip_time(text, cue_end, hi), hi, sp, cue)
 
     def _prep(self, m: re.Match[str]) -> Quote | None:
         text = self.text
@@ -273,14 +276,6 @@ class _Finder(SpeakerFinder):
         if comma > lo and not re.search(r"\w", text[comma : m.start()]):
             return self._make(lo, comma, sp, self._t(m))
         return None
-
-
-_TEMPORAL = re.compile(
-    r"\s*(?:(?:on|last|this|el|le|am)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|today|yesterday|tonight|earlier|later|lunes|martes|miércoles|jueves|viernes|"
-    r"sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hoy|ayer|hier)\b,?",
-    re.IGNORECASE,
-)
 
 
 def _trim(text: str, a: int, b: int, *, direct: bool) -> tuple[int, int]:
