@@ -143,8 +143,8 @@ def test_name_variants(report: dict[str, Any]) -> None:
 
 
 def test_the_mayors_quote_in_two_translations_is_one_fact(report: dict[str, Any]) -> None:
-    quotes = [q for q in report["quotes"] if q["speaker"] and "Wójcik" in q["speaker"]
-              or q["speaker"] and "Wojcik" in q["speaker"]]  # fmt: skip
+    mayor = [e["id"] for e in report["entities"] if "Katarzyna Wójcik" in e["variants"]]
+    quotes = [q for q in report["quotes"] if q["speaker_entity"] in mayor]
     by_article = {q["article"]: q for q in quotes if q["direct"]}
     assert {"en-harbour-post", "es-diario-costa"} <= set(by_article)
     en, es = by_article["en-harbour-post"], by_article["es-diario-costa"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from newsprism.model import Coverage, Status
+from newsprism.model import Coverage
 from newsprism.pipeline import compare_paths
 from newsprism.report import coverage_to_dict
 
