@@ -9,7 +9,6 @@ re-running a comparison on the same texts does not embed them again.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from .cache import default_cache_dir
 
 Vectors = npt.NDArray[np.float32]
 
@@ -35,22 +36,11 @@ class Embedder(Protocol):
 class EmbedOptions:
     """``cache_dir``: where vectors are kept between runs (``None``: memory only).
 
-    Defaults to ``$NEWSPRISM_CACHE`` or ``~/.cache/newsprism``; set
-    ``NEWSPRISM_CACHE=off`` to disable the disk cache.
+    Defaults to ``newsprism.cache.default_cache_dir()``.
     """
 
     cache_dir: Path | None = None
     batch_size: int = 64
-
-
-def default_cache_dir() -> Path | None:
-    env = os.environ.get("NEWSPRISM_CACHE")
-    if env and env.lower() in ("off", "0", "none", "false"):
-        return None
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsprism"
 
 
 class E5Embedder:

@@ -10,11 +10,13 @@ reason; the others go on.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import AnnotationCache, default_cache_dir
 from .compare import CompareOptions, align
 from .dates import annotate_dates
 from .embed import Embedder, EmbedOptions, default_embedder
@@ -35,7 +37,8 @@ class PipelineOptions:
     """Options of every stage, in one place.
 
     ``language`` forces the language of every article (ISO 639-1) instead of
-    detecting it.
+    detecting it. ``cache``: reuse annotations of articles seen before (in
+    memory and in the cache folder, see ``newsprism.cache``).
     """
 
     language: str | None = None
@@ -44,6 +47,7 @@ class PipelineOptions:
     link: LinkOptions = field(default_factory=LinkOptions)
     compare: CompareOptions = field(default_factory=CompareOptions)
     embed: EmbedOptions = field(default_factory=EmbedOptions)
+    cache: bool = True
 
 
 @dataclass
@@ -81,6 +85,27 @@ def annotate(
         if timings is not None:
             timings.add(name, time.perf_counter() - started)
     return article
+
+
+@functools.cache
+def _annotation_cache(cache_dir: Path | None, settings: str) -> AnnotationCache:
+    return AnnotationCache(cache_dir, settings)
+
+
+def _annotate_cached(article: Article, opts: PipelineOptions, timings: Timings | None) -> Article:
+    if opts.language:
+        article = dataclasses.replace(article, language=opts.language)
+    if not opts.cache:
+        return annotate(article, opts, timings)
+    settings = repr((opts.sentences, opts.entities))
+    cache_dir = opts.embed.cache_dir if opts.embed.cache_dir is not None else default_cache_dir()
+    cache = _annotation_cache(cache_dir, settings)
+    found = cache.get(article)
+    if found is not None:
+        return found
+    annotated = annotate(article, opts, timings)
+    cache.put(article, annotated)
+    return annotated
 
 
 def _failure(path: str, err: Exception) -> Failure:
@@ -143,7 +168,7 @@ def compare_articles(
     notes = list(warnings)
     for art in _unique_ids(list(articles)):
         try:
-            annotated = annotate(art, opts, timings)
+            annotated = _annotate_cached(art, opts, timings)
         except Exception as err:
             failed.append(_failure(art.path or art.id, err))
             continue

@@ -191,6 +191,7 @@ TABLES: dict[str, CueTable] = {
             _de_separable("kündigte kündigten kündigt", "an"),
             _de_separable("fügte fügten fügt", "hinzu"),
             _de_separable("gab gaben gibt", "zu"),
+            r"sprach(?:en)?(?:\s+(?:dagegen|jedoch|aber|auch|zudem))?\s+von",
             r"(?:hat|haben|hatte|hatten)\s+(?:gesagt|erklärt|betont|gewarnt|geschrieben|"
             r"berichtet|mitgeteilt|kritisiert|bestätigt|angekündigt)",
         ),

@@ -276,9 +276,12 @@ class SpeakerFinder:
             if a >= b:
                 continue
             words = word_list(self.text[a:b])
-            if not words or (words[0].lower() in _RELATIVES and (idx > 0 or words[0][0].islower())):
-                continue  # a relative clause, not "Das Unternehmen erklärte"
-            if idx > 0 and (
+            if not words:
+                continue
+            if words[0].lower() in _RELATIVES and (idx > 0 or words[0][0].islower()):
+                right_after_comma = False  # a relative clause, not "Das Unternehmen erklärte"
+                continue
+            if 0 < idx < len(chunks) - 1 and (
                 all(w.lower() in _ADVERBS for w in words)
                 or (words[0].lower() in _ADJUNCT and len(words) <= 8)
             ):

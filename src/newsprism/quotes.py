@@ -301,7 +301,28 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> tuple[
         taken = [(m.start, m.end) for m in finder.long_marks]
         indirect = finder.indirect(taken)
         found = finder.revisit(found, indirect) + indirect
+    found = _drop_heading_echoes(finder, found)
     return tuple(sorted(found, key=lambda q: (q.start, q.end)))
+
+
+def _drop_heading_echoes(finder: _Finder, quotes: list[Quote]) -> list[Quote]:
+    """Drop unattributed quotes in headings that repeat words quoted in the body.
+
+    A sub-heading like ``“Keep your windows closed”`` echoes the quote it introduces; it is
+    not a statement of its own.
+    """
+
+    def norm(s: str) -> str:
+        return " ".join(w.casefold() for w in word_list(s))
+
+    body = [norm(q.text) for q in quotes if not finder.is_heading(q.start)]
+    return [
+        q
+        for q in quotes
+        if q.speaker is not None
+        or not finder.is_heading(q.start)
+        or not any(norm(q.text) in b for b in body)
+    ]
 
 
 def annotate_quotes(article: Article, options: QuoteOptions | None = None) -> Article:
