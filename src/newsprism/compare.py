@@ -28,6 +28,7 @@ import numpy as np
 from .embed import Embedder
 from .model import Article, Entity, Fact, Quantity, Sentence, Statement, Status
 from .quantities import relate
+from .quantity_relate import Relation, describe
 
 
 @dataclass(frozen=True)
@@ -212,9 +213,15 @@ def _margins(score: np.ndarray, arts: np.ndarray, k: int) -> np.ndarray:
     return score / ((knn[:, None] + knn[None, :]) / 2)
 
 
-def _rank(score: np.ndarray, arts: np.ndarray, i: int, j: int) -> int:
-    """How many statements of ``j``'s article are closer to ``i`` than ``j`` is."""
-    return int(((score[i] > score[i, j]) & (arts == arts[j])).sum())
+def _ranks(score: np.ndarray, arts: np.ndarray) -> np.ndarray:
+    """``ranks[i, j]``: how many statements of ``j``'s article are closer to
+    ``i`` than ``j`` is (0 when ``j`` is ``i``'s best match there)."""
+    ranks = np.zeros(score.shape, dtype=np.int32)
+    for art in np.unique(arts):
+        cols = np.nonzero(arts == art)[0]
+        sub = score[:, cols]
+        ranks[:, cols] = (sub[:, None, :] > sub[:, :, None]).sum(axis=2)
+    return ranks
 
 
 def statement_vectors(stmts: list[_Stmt], embedder: Embedder) -> np.ndarray:
@@ -239,6 +246,7 @@ def pair_scores(
     cosine = vectors @ vectors.T
     arts = np.array([s.article for s in stmts])
     score = _margins(cosine, arts, opts.neighbours)
+    ranks = _ranks(cosine, arts)
     # Rarer entities are better evidence: weight = log(N / statements naming it).
     df: dict[str, int] = defaultdict(int)
     for s in stmts:
@@ -268,9 +276,7 @@ def pair_scores(
             pa, pb = a.places - common, b.places - common
             if pa and pb and not pa & pb:
                 bonus -= opts.clash_penalty
-            rank = min(
-                opts.max_rank_steps, max(_rank(cosine, arts, i, j), _rank(cosine, arts, j, i))
-            )
+            rank = min(opts.max_rank_steps, max(int(ranks[i, j]), int(ranks[j, i])))
             total = float(score[i, j]) + bonus - opts.rank_penalty * rank
             if strong and score[i, j] >= opts.figure_floor:
                 total = max(total, opts.threshold)
@@ -434,34 +440,71 @@ def _status(
     """
     if len({stmts[k].article for k in members}) < 2:
         return Status.UNIQUE, ""
-    conflicts: list[str] = []
-    compatible: list[str] = []
+    findings = _Findings()
     linked = opts.threshold - opts.merge_margin
     for x in members:
         for y in members:
             a, b = stmts[x], stmts[y]
             if a.article >= b.article or score[x, y] < linked:
                 continue
-            where = f"{articles[a.article].id} vs {articles[b.article].id}"
             for qa, qb in _figure_pairs(a, b, counted, opts):
                 rel = relate(qa, qb)
-                if rel.kind == "conflict":
-                    conflicts.append(f"{rel.reason} ({where})")
-                elif rel.kind == "compatible":
-                    compatible.append(f"{rel.reason} ({where})")
+                if rel.kind in ("conflict", "compatible"):
+                    findings.add(rel, qa, articles[a.article].id, qb, articles[b.article].id)
     for x in members:
         a = stmts[x]
-        others = [q for k in members if stmts[k].article != a.article for q in stmts[k].quantities]
+        others = [
+            (q, articles[stmts[k].article].id)
+            for k in members
+            if stmts[k].article != a.article
+            for q in stmts[k].quantities
+        ]
         for q1, q2 in _contrasts(a, articles[a.article].text):
-            backed = [q for q in (q1, q2) if any(relate(q, o).kind == "same" for o in others)]
-            if len(backed) == 1:
-                disputed = q2 if backed[0] is q1 else q1
-                conflicts.append(
-                    f'{articles[a.article].id} gives "{disputed.text}" against '
-                    f'"{backed[0].text}", the figure other sources give: {relate(q1, q2).reason}'
+            backing = [
+                (q, art) for q in (q1, q2) for o, art in others if relate(q, o).kind == "same"
+            ]
+            if len({id(q) for q, _ in backing}) == 1:
+                backed, by = backing[0]
+                disputed = q2 if backed is q1 else q1
+                own = articles[a.article].id
+                findings.add(relate(disputed, backed), disputed, own, backed, own, also=by)
+    return findings.status()
+
+
+class _Findings:
+    """Figure disagreements of one fact, merged by the figures involved, so
+    that the reason names each figure once with every source that gives it."""
+
+    def __init__(self) -> None:
+        # (kind, figure, figure) -> (relation, figure -> (text as written, sources))
+        self._found: dict[tuple[str, ...], tuple[Relation, dict[str, tuple[str, set[str]]]]] = {}
+
+    def add(
+        self,
+        rel: Relation,
+        qa: Quantity,
+        art_a: str,
+        qb: Quantity,
+        art_b: str,
+        also: str | None = None,
+    ) -> None:
+        da, db = describe(qa), describe(qb)
+        _, sides = self._found.setdefault((rel.kind, *sorted((da, db))), (rel, {}))
+        sides.setdefault(da, (qa.text, set()))[1].add(art_a)
+        sides.setdefault(db, (qb.text, set()))[1].update([art_b] + ([also] if also else []))
+
+    def status(self) -> tuple[Status, str]:
+        for kind, status in (("conflict", Status.CONFLICT), ("compatible", Status.COMPATIBLE)):
+            reasons = []
+            for key, (rel, sides) in self._found.items():
+                if key[0] != kind or len(sides) < 2:
+                    continue
+                (ta, arts_a), (tb, arts_b) = list(sides.values())[:2]
+                why = rel.reason.split(": ", 1)[-1] if kind == "conflict" else "consistent"
+                reasons.append(
+                    f'"{ta}" ({", ".join(sorted(arts_a))}) vs '
+                    f'"{tb}" ({", ".join(sorted(arts_b))}): {why}'
                 )
-    if conflicts:
-        return Status.CONFLICT, "; ".join(dict.fromkeys(conflicts))
-    if compatible:
-        return Status.COMPATIBLE, "; ".join(dict.fromkeys(compatible))
-    return Status.AGREED, ""
+            if reasons:
+                return status, "; ".join(reasons)
+        return Status.AGREED, ""

@@ -94,6 +94,8 @@ _AFTER_END = word_set(
     "at on in during after before while en dans lors pendant durante tras mientras am im in "
     "bei beim während nach vor auf nel nella durante no na nos nas"
 )
+_NOT_FIRST = word_set("it there this these we i you")  # "said it would …"
+_OF = PREPOSITIONS | word_set("of de di do da von del della dos das des du by par por per durch")
 _PARTICLES = word_set("hinzu mit an ein zu fort")  # German separable-verb particles
 _TIME_WORDS = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
@@ -281,9 +283,10 @@ class SpeakerFinder:
             if words[0].lower() in _RELATIVES and (idx > 0 or words[0][0].islower()):
                 right_after_comma = False  # a relative clause, not "Das Unternehmen erklärte"
                 continue
+            raw = word_list(self.text[chunks[idx][0] : b])
             if 0 < idx < len(chunks) - 1 and (
                 all(w.lower() in _ADVERBS for w in words)
-                or (words[0].lower() in _ADJUNCT and len(words) <= 8)
+                or (raw[0].lower() in _ADJUNCT and len(raw) <= 8)
             ):
                 right_after_comma = False  # "The ministry, however, said" / ", in a statement,"
                 continue
@@ -406,7 +409,13 @@ class SpeakerFinder:
         toks = list(re.finditer(r"[\w’'\-]+", self.text[lo:hi]))
         if len(toks) == 1 and (sp := self.pronoun(toks[0].group(), lo)) is not None:
             return sp
-        if toks[0].group().lower() in _STOP_AFTER or self.cues.that.match(self.hay, lo):
+        first = toks[0].group().lower()
+        if (
+            first in self.cues.singular
+            or first in self.cues.plural
+            or first in _NOT_FIRST
+            or self.cues.that.match(self.hay, lo)
+        ):
             return None  # "said that …", "said he …": no speaker after the cue
         end, cut = lo, False
         for k, t in enumerate(toks[:10]):
@@ -424,14 +433,30 @@ class SpeakerFinder:
                 return None
         if len(toks) > 1 and toks[-1].group().lower() in _PARTICLES and end == lo + toks[-1].end():
             end = lo + toks[-2].end()  # "teilte die Polizei mit"
-        for x in self.mentions_in(lo, end):
-            if x.label != "NORP" and len(word_list(self.text[lo : x.start])) <= 1:
-                return Speaker(x.text, x.start, x.end)
         if end <= lo:
             return None
         if not cut and (name := self.apposed(hi, limit)) is not None:
             return name
+        for x in self.mentions_in(lo, end):
+            if x.label != "NORP" and len(word_list(self.text[lo : x.start])) <= 1:
+                return Speaker(x.text, x.start, x.end)
+        if (name := self._titled_name(lo, end)) is not None:
+            return name
         return self.describe(Speaker(self.text[lo:end], lo, end))
+
+    def _titled_name(self, lo: int, hi: int) -> Speaker | None:
+        """The name at the end of ``il sindaco Marco Rossi`` (no NER needed)."""
+        toks = list(re.finditer(r"[\w’'\-]+", self.text[lo:hi]))
+        j = len(toks)
+        while j > 0 and toks[j - 1].group()[0].isupper():
+            j -= 1
+        lead = [t.group() for t in toks[:j]]
+        if not (j >= 1 and len(toks) - j >= 2 and len(toks) - j <= 4):
+            return None
+        if any(w[0].isupper() or w.lower() in _OF for w in lead):
+            return None
+        a, b = lo + toks[j].start(), lo + toks[-1].end()
+        return Speaker(self.text[a:b], a, b)
 
     def apposed(self, pos: int, limit: int) -> Speaker | None:
         """A name in apposition right after ``pos`` (``, Katarzyna Wojcik,``)."""

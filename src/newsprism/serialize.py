@@ -14,7 +14,6 @@ from typing import Any
 from .model import Article, DateRef, Mention, Quantity, Quote, Sentence
 
 
-
 def _number(x: float) -> float | str:
     return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
