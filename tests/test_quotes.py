@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from newsprism.entities import annotate_entities
 from newsprism.model import Article, Quote
+from newsprism.quote_cues import cue_patterns
 from newsprism.quote_marks import find_quote_marks
 from newsprism.quotes import QuoteOptions, annotate_quotes, find_quotes
 from newsprism.sentences import annotate_sentences
@@ -109,6 +110,7 @@ def test_seed1_quotes(seed1: tuple[Article, tuple[Quote, ...]]) -> None:
     assert _quote(quotes, "This morning there are still").speaker == (
         "a spokesman for the border guard"
     )
+    assert not [q for q in quotes if q.text in ("Protest or Surrender", "I don’t want to die")]
 
 
 @pytest.mark.parametrize(
@@ -209,3 +211,227 @@ def test_never_crashes_and_offsets_hold(text: str) -> None:
     art = Article(id="h", text=text, language="en")
     quotes = find_quotes(art)
     _check_offsets(art, quotes)
+
+
+def _speaker_at(art: Article, q: Quote) -> str:
+    assert q.speaker_start >= 0, f"no speaker span for {q.text!r}"
+    return art.text[q.speaker_start : q.speaker_end]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "fragment", "speaker"),
+    [
+        (  # description, comma, name after an inverted cue
+            "es",
+            "“No hay ningún peligro para el aire de la ciudad”, afirmó la alcaldesa, "
+            "Katarzyna Wojcik, en una rueda de prensa celebrada al mediodía.",
+            "No hay ningún peligro",
+            "Katarzyna Wojcik",
+        ),
+        (
+            "en",
+            "“We will rebuild the port as quickly as we can,” said the mayor, Jane Doe, "
+            "at a press conference.",
+            "We will rebuild the port",
+            "Jane Doe",
+        ),
+        (
+            "en",
+            "The mayor, Jane Doe, said that the port would reopen on Thursday.",
+            "the port would reopen",
+            "Jane Doe",
+        ),
+        (
+            "en",
+            "Jane Doe, the mayor, said that the port would reopen on Thursday.",
+            "the port would reopen",
+            "Jane Doe",
+        ),
+        (  # German has no NER model: the name is found by its shape
+            "de",
+            "„Wir hatten großes Glück mit dem Wind“, sagte der Bürgermeister, Hans Müller, "
+            "am Abend.",
+            "Wir hatten großes Glück",
+            "Hans Müller",
+        ),
+        (
+            "de",
+            "Der Bürgermeister, Hans Müller, sagte am Abend, die Lage sei wieder ruhig.",
+            "die Lage sei wieder ruhig",
+            "Hans Müller",
+        ),
+        (
+            "fr",
+            "« Tout est sous contrôle depuis ce matin », a regretté ce mercredi le préfet, "
+            "Jean Dupont.",
+            "Tout est sous contrôle",
+            "Jean Dupont",
+        ),
+        (
+            "fr",
+            "Le commandant des pompiers, Jean Dupont, estime que le feu est enfin maîtrisé.",
+            "le feu est enfin maîtrisé",
+            "Jean Dupont",
+        ),
+        (
+            "it",
+            "«Non c'è alcun pericolo per la città», ha detto il sindaco, Marco Rossi.",
+            "Non c'è alcun pericolo",
+            "Marco Rossi",
+        ),
+        (
+            "pt",
+            "“Não há perigo nenhum para a cidade”, disse ontem o prefeito João Silva.",
+            "Não há perigo",
+            "João Silva",
+        ),
+    ],
+)
+def test_apposition_resolves_to_the_name(
+    language: str, text: str, fragment: str, speaker: str
+) -> None:
+    art = _article(text, language)
+    quotes = find_quotes(art)
+    _check_offsets(art, quotes)
+    q = _quote(quotes, fragment)
+    assert q.speaker == speaker and _speaker_at(art, q) == speaker
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "content", "speaker", "cue"),
+    [
+        (
+            "fr",
+            "L'origine du sinistre reste inconnue, a indiqué mardi soir le commandant des "
+            "pompiers, Oleksandr Kovalenko.",
+            "L'origine du sinistre reste inconnue",
+            "Oleksandr Kovalenko",
+            "a indiqué",
+        ),
+        (
+            "es",
+            "La causa del incendio todavía se desconoce, explicó el martes el jefe de "
+            "bomberos, Juan Pérez.",
+            "La causa del incendio todavía se desconoce",
+            "Juan Pérez",
+            "explicó",
+        ),
+        (
+            "en",
+            "The cause of the fire is still unknown, said on Tuesday the fire chief, John Smith.",
+            "The cause of the fire is still unknown",
+            "John Smith",
+            "said",
+        ),
+        (
+            "de",
+            "Die Ursache des Feuers ist noch unklar, sagte am Abend der Feuerwehrchef, "
+            "Hans Müller.",
+            "Die Ursache des Feuers ist noch unklar",
+            "Hans Müller",
+            "sagte",
+        ),
+    ],
+)
+def test_inverted_attribution_skips_time_adverbs(
+    language: str, text: str, content: str, speaker: str, cue: str
+) -> None:
+    art = _article(text, language)
+    quotes = find_quotes(art)
+    _check_offsets(art, quotes)
+    (q,) = quotes
+    assert (q.text, q.speaker, q.cue, q.direct) == (content, speaker, cue, False)
+    assert _speaker_at(art, q) == speaker
+
+
+def test_descriptive_speaker_without_a_name() -> None:
+    art = _article(
+        "Des associations réclament un déménagement. « On nous répond toujours que tout "
+        "est aux normes », regrette la présidente de l'une d'elles.",
+        "fr",
+    )
+    q = _quote(find_quotes(art), "On nous répond")
+    assert q.speaker == "la présidente de l'une d'elles" and q.cue == "regrette"
+    assert _speaker_at(art, q) == q.speaker
+
+
+def test_subject_with_adjuncts_and_elided_complementiser() -> None:
+    art = _article("The ministry, in a statement, said that the plan had failed.")
+    (q,) = find_quotes(art)
+    assert q.speaker == "The ministry" and q.text == "the plan had failed"
+    art = _article(
+        "La maire, Katarzyna Wójcik, a assuré qu'il n'y avait aucun danger pour la ville.", "fr"
+    )
+    (q,) = find_quotes(art)
+    assert q.speaker == "Katarzyna Wójcik" and q.cue == "a assuré"
+    assert q.text == "il n'y avait aucun danger pour la ville"
+
+
+def test_name_opening_an_apposition_is_a_pronoun_anchor() -> None:
+    art = _article(
+        "“This morning there are still a lot of people here,” said a border guard. "
+        "Max, a 21-year-old student from Moscow, said he was going to visit relatives. "
+        "“I just want to be safe,” he said."
+    )
+    quotes = find_quotes(art)
+    assert _quote(quotes, "I just want to be safe").speaker == "Max"
+    assert _quote(quotes, "he was going to visit").speaker == "Max"
+
+
+def test_heading_that_echoes_a_quote_is_not_a_quote() -> None:
+    art = _article(
+        "Fire at the port\n\n“Keep your windows closed”\n\n"
+        "“Keep your windows closed until tomorrow,” the mayor said at noon."
+    )
+    quotes = find_quotes(art)
+    assert [q.text for q in quotes] == ["Keep your windows closed until tomorrow"]
+    art = _article(
+        "Mobilisation\n\n“I don’t want to die”\n\n"
+        "“I do not want to die in this senseless war,” Dmitri said at the border."
+    )
+    assert [q.text for q in find_quotes(art)] == ["I do not want to die in this senseless war"]
+
+
+@pytest.mark.parametrize(
+    ("language", "cues"),
+    [
+        ("en", ["said", "lamented", "pointed out", "told"]),
+        (
+            "fr",
+            [
+                "regrette", "a regretté", "a-t-il ajouté", "ajoute-t-elle", "estime", "souligne",
+                "précise", "explique", "confie", "lance", "déplore", "rappelle", "indique",
+                "affirme", "assure", "annonce", "prévient", "insiste", "a encore précisé",
+                "dit-il", "ont-ils déclaré",
+            ],
+        ),
+        (
+            "es",
+            [
+                "lamentó", "indicó", "explicó", "añadió", "subrayó", "advirtió", "señaló",
+                "aseguró", "afirmó", "declaró", "apuntó", "precisó", "reconoció", "insistió",
+                "denunció", "lamentaron", "ha subrayado", "explica",
+            ],
+        ),
+        (
+            "de",
+            [
+                "sagte", "erklärte", "betonte", "fügte hinzu", "kritisierte", "warnte",
+                "teilte mit", "kündigte an", "so", "meinte", "sagt", "hat gesagt",
+            ],
+        ),
+        ("it", ["ha detto", "ha sottolineato", "aggiunge", "spiegò", "afferma", "disse"]),
+        ("pt", ["disse", "afirmou", "acrescentou", "disseram", "explica", "sublinhou"]),
+    ],
+)  # fmt: skip
+def test_cue_tables_cover_reporting_inflections(language: str, cues: list[str]) -> None:
+    pattern = cue_patterns(language).direct
+    for cue in cues:
+        m = pattern.search(f"« x », {cue} y.")
+        assert m is not None and m.group() == cue, (language, cue)
+
+
+def test_separable_german_cue_and_particle() -> None:
+    art = _article("„Die Lage ist wieder unter Kontrolle“, teilte die Polizei am Abend mit.", "de")
+    (q,) = find_quotes(art)
+    assert q.speaker == "die Polizei" and q.cue == "teilte"

@@ -66,10 +66,15 @@ _LEADING_NOISE = re.compile(
 _TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
-class NER(Protocol):
-    """Finds entity spans in a text: ``(start, end, label)`` with raw labels."""
+Span = tuple[int, int, str, str | None]
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]: ...
+
+class NER(Protocol):
+    """Finds entity spans in a text: ``(start, end, raw label, base form)``;
+    the base form (nominative of an inflected name) is ``None`` when the
+    backend does not give one."""
+
+    def spans(self, text: str) -> list[Span]: ...
 
 
 @dataclass(frozen=True)
@@ -96,26 +101,38 @@ class SpacyNER:
             )
         self._lock = threading.Lock()
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
+    def spans(self, text: str) -> list[Span]:
         with self._lock:
             doc = self._nlp(text)
-        return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        return [(e.start_char, e.end_char, e.label_, None) for e in doc.ents]
 
 
 class NatashaNER:
+    """natasha's news NER, with names put in the nominative (``России`` → ``Россия``)."""
+
     def __init__(self) -> None:
-        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
 
+        embedding = NewsEmbedding()
         self._segmenter = Segmenter()
-        self._tagger = NewsNERTagger(NewsEmbedding())
+        self._tagger = NewsNERTagger(embedding)
+        self._morph = NewsMorphTagger(embedding)
+        self._vocab = MorphVocab()
+        self._lock = threading.Lock()
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
+    def spans(self, text: str) -> list[Span]:
         from natasha import Doc
 
-        doc = Doc(text)
-        doc.segment(self._segmenter)
-        doc.tag_ner(self._tagger)
-        return [(s.start, s.stop, s.type) for s in doc.spans]
+        with self._lock:
+            doc = Doc(text)
+            doc.segment(self._segmenter)
+            doc.tag_morph(self._morph)
+            doc.tag_ner(self._tagger)
+            out: list[Span] = []
+            for s in doc.spans:
+                s.normalize(self._vocab)
+                out.append((s.start, s.stop, s.type, s.normal if s.normal != s.text else None))
+        return out
 
 
 _TITLE_WORDS = re.compile(
@@ -158,7 +175,7 @@ class FallbackNER:
         self._starts = set(sentence_starts)
         self._language = language
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
+    def spans(self, text: str) -> list[Span]:
         words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
         inner_caps = {w for s, _, w in words if w[0].isupper() and not self._at_start(text, s)}
         runs: list[list[tuple[int, int, str]]] = []
@@ -178,7 +195,7 @@ class FallbackNER:
             current = [(s, e, w)] if w[0].isupper() else []
         if current:
             runs.append(current)
-        out: list[tuple[int, int, str]] = []
+        out: list[Span] = []
         for run in runs:
             while run and run[-1][2] in _PARTICLES:
                 run = run[:-1]
@@ -193,11 +210,30 @@ class FallbackNER:
             start, end = run[0][0], run[-1][1]
             context = text[max(0, start - 30) : start]
             label = "PERSON" if _TITLE_WORDS.search(context) else "MISC"
-            out.append((start, end, label))
+            out.append((start, end, label, _base_form(text[start:end], self._language)))
         return out
 
     def _at_start(self, text: str, index: int) -> bool:
         return index in self._starts or _starts_sentence(text, index)
+
+
+def _base_form(surface: str, language: str | None) -> str | None:
+    """The name with each word put in its dictionary form by ``simplemma``
+    (``Kijevu`` → ``Kijev``, ``Rosji`` → ``Rosja``), when that changes it; a
+    form that is not capitalised any more is a common word, not the name."""
+    if not language:
+        return None
+    import simplemma
+
+    words = surface.split()
+    try:
+        base = [simplemma.lemmatize(w, lang=language) for w in words]
+    except ValueError:  # no dictionary for this language
+        return None
+    if any(not b[:1].isupper() for b in base):
+        return None
+    joined = " ".join(base)
+    return joined if joined != " ".join(words) else None
 
 
 def _starts_sentence(text: str, index: int) -> bool:
@@ -291,18 +327,21 @@ def find_mentions(
         return ()
     starts = [s.start for s in sentences]
     out: list[Mention] = []
-    for start, end, raw in backend.spans(text):
+    for start, end, raw, base in backend.spans(text):
         label = _LABELS.get(raw)
         if label is None:
             continue
-        start, end = _trim(text, start, end)
+        trimmed = _trim(text, start, end)
+        if trimmed != (start, end):
+            base = None  # the base form was of the untrimmed span
+        start, end = trimmed
         surface = text[start:end]
         if len(surface.strip()) < opts.min_length or not any(c.isalpha() for c in surface):
             continue
         if _not_a_name(text, start, surface, language, opts.common_word_zipf):
             continue
         sent = bisect.bisect_right(starts, start) - 1 if starts else -1
-        out.append(Mention(surface, start, end, label, sent))
+        out.append(Mention(surface, start, end, label, sent, base if surface != base else None))
     return tuple(out)
 
 

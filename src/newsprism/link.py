@@ -61,6 +61,7 @@ class LinkOptions:
 
     fuzzy_ratio: float = 85.0
     skeleton_ratio: float = 70.0
+    long_skeleton_ratio: float = 55.0
     min_gazetteer_chars: int = 4
 
 
@@ -89,7 +90,9 @@ def tokens_match(a: str, b: str, opts: LinkOptions) -> bool:
     if ratio >= opts.fuzzy_ratio and min(len(a), len(b)) >= 5:
         return True
     sa, sb = skeleton(a), skeleton(b)
-    return bool(sa) and sa == sb and a[0] == b[0] and ratio >= opts.skeleton_ratio
+    # A long shared skeleton is strong evidence on its own (Volodymyr/Vladimir).
+    needed = opts.skeleton_ratio if len(sa) < 5 else opts.long_skeleton_ratio
+    return bool(sa) and sa == sb and a[0] == b[0] and ratio >= needed
 
 
 def names_match(a: tuple[str, ...], b: tuple[str, ...], opts: LinkOptions) -> bool:
@@ -102,6 +105,7 @@ class _Cluster:
     surfaces: Counter[str]
     labels: Counter[str]
     mentions: list[tuple[str, Mention]]
+    bases: Counter[str] = dataclasses.field(default_factory=Counter)
     place_votes: float = 0.0
 
     @property
@@ -147,7 +151,7 @@ def _cluster(
 ) -> list[_Cluster]:
     by_name: dict[tuple[str, ...], list[tuple[str, Mention]]] = defaultdict(list)
     for art, m in mentions:
-        toks = name_tokens(m.text)
+        toks = name_tokens(m.base or m.text)
         if toks:
             by_name[toks].append((art, m))
     clusters: list[_Cluster] = []
@@ -190,6 +194,8 @@ def _cluster(
         target.names[name] += len(group)
         for art, m in group:
             target.surfaces[m.text] += 1
+            if m.base:
+                target.bases[m.base] += 1
             target.labels[m.label] += 1
             target.mentions.append((art, m))
             before = texts.get(art, "")[max(0, m.start - 12) : m.start].split()
@@ -203,7 +209,8 @@ def _canonical(cluster: _Cluster) -> str:
     mentions use most often (``Volodymyr Zelensky`` over ``Volodimir
     Zelenski`` when ``Zelensky`` is the common spelling), capitalised."""
     support: Counter[str] = Counter()
-    for surface, count in cluster.surfaces.items():
+    forms = cluster.surfaces + cluster.bases
+    for surface, count in forms.items():
         for token in set(name_tokens(surface)):
             support[token] += count
 
@@ -218,7 +225,7 @@ def _canonical(cluster: _Cluster) -> str:
             -len(surface),
         )
 
-    return max(cluster.surfaces, key=score)
+    return max(forms, key=score)
 
 
 def _is_common_word(word: str, language: str | None) -> bool:
@@ -278,7 +285,7 @@ def link_entities(
     opts = options or LinkOptions()
     texts = {a.id: a.text for a in articles}
     raw = [(a.id, m) for a in articles for m in a.mentions]
-    singles = {name_tokens(m.text) for _, m in raw if len(name_tokens(m.text)) == 1}
+    singles = {t for _, m in raw if len(t := name_tokens(m.base or m.text)) == 1}
     mentions = _strip_known_prefix(raw, singles)
     clusters = _cluster(mentions, opts, texts)
     extra = _gazetteer(articles, clusters, opts)

@@ -40,6 +40,7 @@ class Mention:
     end: int
     label: str
     sentence: int
+    base: str | None = None  # the name in its base form when inflected ("России" → "Россия")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,12 @@ Each language has speech verbs usable for direct quotes (``direct``), the subset
 introduces indirect speech (``indirect``), source prepositions (``according to``), the
 complementiser that opens reported content (``that``), and personal pronouns that may stand
 for a speaker. Unknown languages use the union of all tables (minus ambiguous short words).
+Verbs come in the inflections used for reporting: present and past, singular and plural,
+compound tenses (``a regretté``, ``ha subrayado``, ``ha detto``), French inverted pronouns
+(``ajoute-t-il``, ``a-t-elle dit``) and German separable verbs (``teilte … mit``).
+
+The module also holds the small multilingual word lists the speaker finder uses to read
+clauses (determiners, adverbs, prepositions, time adverbs such as ``mardi soir``).
 """
 
 from __future__ import annotations
@@ -304,6 +310,96 @@ TABLES: dict[str, CueTable] = {
         as_words=("kot",),
     ),
 }
+
+# -- vocabulary of speakers and clauses ---------------------------------------------
+WORD = re.compile(r"\w[\w’'\-.]*")
+NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w’'\-]+)+")
+ADVERBS = word_set(
+    "also however then later again has have had will would previously earlier further "
+    "repeatedly already now today yesterday recently once still too later finally "
+    "therefore thus meanwhile accordingly instead "
+    "monday tuesday wednesday thursday friday saturday sunday on in this week "
+    "también además ya luego aussi encore ensuite déjà auch bereits noch dann schon "
+    "также тоже ещё уже затем потім також вже anche già inoltre ainda já tudi že"
+)
+LEADERS = word_set("and but while so then as and, y e pero et mais und aber и а но і та ale in")
+RELATIVES = word_set("which who whom whose that que qui der die das который которая")
+SUBORDINATORS = word_set(
+    "where when after before since because if although though until once whereas wo donde "
+    "cuando où quand где когда коли wenn als nachdem"
+)
+# Present-tense cues that are also plural nouns ("the Baltic states of …").
+NOUN_LIKE = word_set("states reports notes claims warns says")
+NOUN_NEXT = word_set("of and or were are have had from for in on")
+# Cues whose bare object is a noun phrase, not reported speech ("announced a mobilisation").
+NEEDS_THAT = word_set(
+    "announced announces confirmed confirms reported reports denied posted revealed disclosed "
+    "promised mentioned predicted estimated acknowledged admitted declared repeated "
+    "reiterated tweeted recalled lamented regretted "
+    "annonce annoncent annoncé confirme confirment confirmé regrette regrettent regretté "
+    "déplore déplorent déploré dénonce dénoncent dénoncé rappelle rappellent rappelé "
+    "anunció anuncia anunciaron anunciado confirmó confirmaron lamentó lamenta lamentaron "
+    "denunció denunciaron recordó recordaron reconoció "
+    "kritisierte kritisiert kritisierten bestätigte bestätigt warnte warnt warnten "
+    "annunciato annuncia annunciò lamenta lamentò anunciou lamentou denunciou"
+)
+DETERMINERS = word_set("the el la los las le les der die das il lo")
+STOP_AFTER = word_set(
+    "they he she it we i you there this these that who which after when while because "
+    "ellos él ella ils il elle er sie они он она"
+)
+PREPOSITIONS = word_set(
+    "in at on during after before to from with by via through for en a à dans sur pour con "
+    "durante tras an auf bei nach vor mit в на во по при после из"
+)
+ADJUNCT = PREPOSITIONS - {"a"}  # "a" is also the English article
+PASSIVE = word_set("been was were be is are being the a an")
+NO_INVERSION = frozenset(("told", "tells", "asked", "urged"))
+# Words that end a speaker named after its cue (``said the mayor at a press conference``).
+AFTER_END = word_set(
+    "at on in during after before while en dans lors pendant durante tras mientras am im in "
+    "bei beim während nach vor auf nel nella durante no na nos nas"
+)
+NOT_FIRST = word_set("it there this these we i you")  # "said it would …"
+OF_WORDS = PREPOSITIONS | word_set(
+    "of de di do da von del della dos das des du by par por per durch"
+)
+PARTICLES = word_set("hinzu mit an ein zu fort")  # German separable-verb particles
+_TIME_WORDS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
+    r"morning|afternoon|evening|night|earlier|later|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|nuit|"
+    r"aujourd['’]hui|hier|"
+    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|tarde|noche|madrugada|"
+    r"mediodía|hoy|ayer|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|abend|nachmittag|"
+    r"vormittag|nacht|mittag|heute|gestern|"
+    r"lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|mattina|pomeriggio|sera|"
+    r"notte|oggi|ieri|(?:segunda|terça|quarta|quinta|sexta)-feira|manhã|noite|hoje|ontem"
+)
+_TIME_LEAD = (
+    r"on|last|this|early|late|the|in|el|la|los|las|esta|este|por|en|a|le|ce|cette|dans|au|"
+    r"am|vergangenen|letzten|der|den|il|la|questa|nella|na|no|nesta|neste|à|de|del"
+)
+_TIME = re.compile(
+    rf"(?:[\s,]*(?:(?:{_TIME_LEAD})\s+){{0,2}}(?:{_TIME_WORDS})(?![\w-]))+", re.IGNORECASE
+)
+
+
+def skip_time(text: str, pos: int, limit: int) -> int:
+    """``pos`` moved past time adverbs (``mardi soir``, ``el martes``, ``am Abend``)."""
+    m = _TIME.match(text, pos, limit)
+    return m.end() if m else pos
+
+
+def needs_that(cue: str) -> bool:
+    """A cue whose bare object is a noun phrase, not reported speech."""
+    return any(w.lower() in NEEDS_THAT for w in word_list(cue))
+
+
+def word_list(s: str) -> list[str]:
+    return WORD.findall(s)
+
 
 # Short words that are cues in one language but common words in others.
 _AMBIGUOUS = {

@@ -1,10 +1,13 @@
 """Speakers of reported speech: who is named next to a reporting cue.
 
 The subject before a cue (``Kremlin spokesman Dmitry Peskov said``), the name after an
-inverted cue (``said Wasik``, ``according to the BBC``), appositions (``Vladimir Saldo,
-head of …, told``), pronouns resolved to the last person named as a subject or speaker,
-and definite descriptions (``the head of US diplomacy``) that corefer with the person
-named in the previous sentence. Only the article's text, sentences and mentions are used.
+inverted cue (``said Wasik``, ``a indiqué mardi soir le commandant``, with time adverbs
+skipped), appositions in either order (``Vladimir Saldo, head of …, told`` / ``afirmó la
+alcaldesa, Katarzyna Wojcik,`` → the name), pronouns resolved to the last person named as
+a subject or speaker (``Max, a 21-year-old student, said`` names Max even without a
+mention), and definite descriptions (``the head of US diplomacy``) that corefer with the
+person named in the previous sentence. Only the article's text, sentences and mentions are
+used.
 """
 
 from __future__ import annotations
@@ -14,7 +17,27 @@ from bisect import bisect_right, insort
 from dataclasses import dataclass, replace
 
 from newsprism.model import Article, Mention
-from newsprism.quote_cues import ROLE_NOUNS, CuePatterns, cue_patterns, word_set
+from newsprism.quote_cues import (
+    ADJUNCT,
+    ADVERBS,
+    AFTER_END,
+    DETERMINERS,
+    LEADERS,
+    NAME,
+    NOT_FIRST,
+    NOUN_LIKE,
+    NOUN_NEXT,
+    OF_WORDS,
+    PARTICLES,
+    RELATIVES,
+    ROLE_NOUNS,
+    STOP_AFTER,
+    SUBORDINATORS,
+    CuePatterns,
+    cue_patterns,
+    skip_time,
+    word_list,
+)
 from newsprism.quote_marks import Boundaries, QuoteMark, find_quote_marks
 
 
@@ -46,91 +69,11 @@ class Speaker:
     subordinate: bool = False  # "after X announced …": not the main clause
 
 
-_WORD = re.compile(r"\w[\w’'\-.]*")
-_NAME = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w’'\-]+)+")
-_ADVERBS = word_set(
-    "also however then later again has have had will would previously earlier further "
-    "repeatedly already now today yesterday recently once still too later finally "
-    "therefore thus meanwhile accordingly instead "
-    "monday tuesday wednesday thursday friday saturday sunday on in this week "
-    "también además ya luego aussi encore ensuite déjà auch bereits noch dann schon "
-    "также тоже ещё уже затем потім також вже anche già inoltre ainda já tudi že"
+# "Name, apposition, <cue>": the apposition starts lower-case or with a number.
+_APPOSED = re.compile(
+    r"\s*([A-ZÀ-ÖØ-Þ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'\-]+){0,2}),\s+"
+    r"(?:[a-zà-öø-ÿ]|\d)[^,;:.!?“”«»\n]{0,150},\s*$"
 )
-LEADERS = word_set("and but while so then as and, y e pero et mais und aber и а но і та ale in")
-_RELATIVES = word_set("which who whom whose that que qui der die das который которая")
-_SUBORDINATORS = word_set(
-    "where when after before since because if although though until once whereas wo donde "
-    "cuando où quand где когда коли wenn als nachdem"
-)
-# Present-tense cues that are also plural nouns ("the Baltic states of …").
-_NOUN_LIKE = word_set("states reports notes claims warns says")
-_NOUN_NEXT = word_set("of and or were are have had from for in on")
-# Cues whose bare object is a noun phrase, not reported speech ("announced a mobilisation").
-NEEDS_THAT = word_set(
-    "announced announces confirmed confirms reported reports denied posted revealed disclosed "
-    "promised mentioned predicted estimated acknowledged admitted declared repeated "
-    "reiterated tweeted recalled lamented regretted "
-    "annonce annoncent annoncé confirme confirment confirmé regrette regrettent regretté "
-    "déplore déplorent déploré dénonce dénoncent dénoncé rappelle rappellent rappelé "
-    "anunció anuncia anunciaron anunciado confirmó confirmaron lamentó lamenta lamentaron "
-    "denunció denunciaron recordó recordaron reconoció "
-    "kritisierte kritisiert kritisierten bestätigte bestätigt warnte warnt warnten "
-    "annunciato annuncia annunciò lamenta lamentò anunciou lamentou denunciou"
-)
-_DETERMINERS = word_set("the el la los las le les der die das il lo")
-_STOP_AFTER = word_set(
-    "they he she it we i you there this these that who which after when while because "
-    "ellos él ella ils il elle er sie они он она"
-)
-PREPOSITIONS = word_set(
-    "in at on during after before to from with by via through for en a à dans sur pour con "
-    "durante tras an auf bei nach vor mit в на во по при после из"
-)
-_ADJUNCT = PREPOSITIONS - {"a"}  # "a" is also the English article
-PASSIVE = word_set("been was were be is are being the a an")
-NO_INVERSION = frozenset(("told", "tells", "asked", "urged"))
-# Words that end a speaker named after its cue (``said the mayor at a press conference``).
-_AFTER_END = word_set(
-    "at on in during after before while en dans lors pendant durante tras mientras am im in "
-    "bei beim während nach vor auf nel nella durante no na nos nas"
-)
-_NOT_FIRST = word_set("it there this these we i you")  # "said it would …"
-_OF = PREPOSITIONS | word_set("of de di do da von del della dos das des du by par por per durch")
-_PARTICLES = word_set("hinzu mit an ein zu fort")  # German separable-verb particles
-_TIME_WORDS = (
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight|"
-    r"morning|afternoon|evening|night|earlier|later|"
-    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|après-midi|nuit|"
-    r"aujourd['’]hui|hier|"
-    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|tarde|noche|madrugada|"
-    r"mediodía|hoy|ayer|"
-    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|abend|nachmittag|"
-    r"vormittag|nacht|mittag|heute|gestern|"
-    r"lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|mattina|pomeriggio|sera|"
-    r"notte|oggi|ieri|(?:segunda|terça|quarta|quinta|sexta)-feira|manhã|noite|hoje|ontem"
-)
-_TIME_LEAD = (
-    r"on|last|this|early|late|the|in|el|la|los|las|esta|este|por|en|a|le|ce|cette|dans|au|"
-    r"am|vergangenen|letzten|der|den|il|la|questa|nella|na|no|nesta|neste|à|de|del"
-)
-_TIME = re.compile(
-    rf"(?:[\s,]*(?:(?:{_TIME_LEAD})\s+){{0,2}}(?:{_TIME_WORDS})(?![\w-]))+", re.IGNORECASE
-)
-
-
-def skip_time(text: str, pos: int, limit: int) -> int:
-    """``pos`` moved past time adverbs (``mardi soir``, ``el martes``, ``am Abend``)."""
-    m = _TIME.match(text, pos, limit)
-    return m.end() if m else pos
-
-
-def needs_that(cue: str) -> bool:
-    """A cue whose bare object is a noun phrase, not reported speech."""
-    return any(w.lower() in NEEDS_THAT for w in word_list(cue))
-
-
-def word_list(s: str) -> list[str]:
-    return _WORD.findall(s)
 
 
 class SpeakerFinder:
@@ -159,10 +102,35 @@ class SpeakerFinder:
             for m in self.mentions
             if m.label == "PERSON" and self._is_subject(m)
         ]
+        self.anchors += self._appositive_subjects()
+        self.anchors.sort()
         self.used: list[tuple[int, int]] = []
         self.describing = True  # descriptions corefer only for direct quotes
         self.unresolved = -1  # position of the last pronoun without a person
         self.pending: list[tuple[int, int]] = []  # (quote index, pronoun position)
+
+    def _appositive_subjects(self) -> list[tuple[int, int, int, str]]:
+        """Names without a mention that open ``Max, a 21-year-old student, said …``."""
+        out = []
+        for m in self.cues.direct.finditer(self.hay):
+            lo = self.bounds.start_of(m.start())
+            ap = _APPOSED.match(self.text, lo, m.start())
+            if ap and self._bare_name(ap.start(1), ap.end(1), lo):
+                out.append((ap.start(1), ap.start(1), ap.end(1), ap.group(1)))
+        return out
+
+    def _bare_name(self, a: int, b: int, sentence_start: int) -> bool:
+        """``[a, b)`` opens its sentence and looks like a name (``Max``, ``Anna Berg``)."""
+        words = word_list(self.text[a:b])
+        if not 1 <= len(words) <= 3 or self.text[sentence_start:a].strip():
+            return False
+        if not all(w[0].isupper() for w in words) or any(
+            x.label != "PERSON" for x in self.mentions_in(a, b)
+        ):
+            return False
+        w = words[0].lower()
+        stop = ADVERBS | LEADERS | DETERMINERS | STOP_AFTER | self.cues.singular
+        return not (w in stop or w.endswith("ly") or skip_time(self.text, a, b) > a)
 
     # -- small helpers -------------------------------------------------------------------
     def _is_subject(self, m: Mention) -> bool:
@@ -202,9 +170,9 @@ class SpeakerFinder:
     def cue_ok(self, m: re.Match[str]) -> bool:
         if self.bounds.quote_at(m.start()) is not None or self.in_used(m.start()):
             return False
-        if m.group().lower() in _NOUN_LIKE:
+        if m.group().lower() in NOUN_LIKE:
             nxt = re.match(r"\s*([\w’'\-]+)", self.text[m.end() : m.end() + 30])
-            if nxt and nxt.group(1).lower() in _NOUN_NEXT:
+            if nxt and nxt.group(1).lower() in NOUN_NEXT:
                 return False
         return True
 
@@ -253,7 +221,7 @@ class SpeakerFinder:
         lo, hi = self._span(lo, hi)
         while True:
             m = re.search(r"[\w’'\-]+$", self.text[lo:hi])
-            if not m or m.group().lower() not in _ADVERBS or m.start() == 0:
+            if not m or m.group().lower() not in ADVERBS or m.start() == 0:
                 break
             lo, hi = self._span(lo, lo + m.start())
         while True:
@@ -280,19 +248,19 @@ class SpeakerFinder:
             words = word_list(self.text[a:b])
             if not words:
                 continue
-            if words[0].lower() in _RELATIVES and (idx > 0 or words[0][0].islower()):
+            if words[0].lower() in RELATIVES and (idx > 0 or words[0][0].islower()):
                 right_after_comma = False  # a relative clause, not "Das Unternehmen erklärte"
                 continue
             raw = word_list(self.text[chunks[idx][0] : b])
             if 0 < idx < len(chunks) - 1 and (
-                all(w.lower() in _ADVERBS for w in words)
-                or (raw[0].lower() in _ADJUNCT and len(raw) <= 8)
+                all(w.lower() in ADVERBS for w in words)
+                or (raw[0].lower() in ADJUNCT and len(raw) <= 8)
             ):
                 right_after_comma = False  # "The ministry, however, said" / ", in a statement,"
                 continue
             if right_after_comma:
                 return self._apposition(chunks, idx, words) or self._whole_name(a, b, idx > 0)
-            sub = words[0].lower() in _SUBORDINATORS and len(words) > 1
+            sub = words[0].lower() in SUBORDINATORS and len(words) > 1
             if sub:  # "after the Russian president announced …"
                 a, b = self._strip_chunk(a + len(words[0]), b)
                 words = words[1:]
@@ -311,9 +279,9 @@ class SpeakerFinder:
         ``Jane Doe, the mayor, said`` (a description after a bare name).
         """
         first = words[0]
-        if idx == 0 or (first[0].isupper() and first.lower() not in _DETERMINERS):
+        if idx == 0 or (first[0].isupper() and first.lower() not in DETERMINERS):
             return None
-        described = first.lower() in _DETERMINERS
+        described = first.lower() in DETERMINERS
         for k in range(idx - 1, max(idx - 4, -1), -1):
             pa, pb = self._strip_chunk(*chunks[k])
             prev = [m for m in self.mentions_in(pa, pb) if m.label == "PERSON"]
@@ -324,6 +292,8 @@ class SpeakerFinder:
                 and (not described or len(word_list(self.text[pa : prev[-1].start])) <= 1)
             ):
                 return Speaker(prev[-1].text, prev[-1].start, prev[-1].end, pa)
+            if k == 0 and not described and self._bare_name(pa, pb, chunks[0][0]):
+                return Speaker(self.text[pa:pb], pa, pb, pa)  # "Max, a student, said"
             if (pa < pb and self.text[pa].isupper()) or described:
                 break
         return None
@@ -337,9 +307,9 @@ class SpeakerFinder:
             and len(word_list(self.text[a : persons[-1].start])) <= 1
         ):
             return Speaker(persons[-1].text, persons[-1].start, persons[-1].end, a)
-        name = _NAME.fullmatch(self.text, a, b)
+        name = NAME.fullmatch(self.text, a, b)
         words = word_list(self.text[a:b])
-        if name_shaped and name and len(words) <= 4 and words[0].lower() not in _DETERMINERS:
+        if name_shaped and name and len(words) <= 4 and words[0].lower() not in DETERMINERS:
             return Speaker(self.text[a:b], a, b, a)
         return None
 
@@ -365,7 +335,7 @@ class SpeakerFinder:
 
     def _named_or_np(self, a: int, b: int) -> Speaker:
         words = word_list(self.text[a:b])
-        content = [w for w in words if w.lower() not in _DETERMINERS]
+        content = [w for w in words if w.lower() not in DETERMINERS]
         for label in ("ORG", "LOC"):
             found = [m for m in self.mentions_in(a, b) if m.label == label]
             if found and (label == "ORG" or len(word_list(found[-1].text)) >= len(content)):
@@ -378,7 +348,7 @@ class SpeakerFinder:
         if not (self.opt.resolve_descriptions and self.describing) or sp.text is None:
             return sp
         words = [w.lower() for w in word_list(sp.text)]
-        if len(words) < 2 or words[0] not in _DETERMINERS:
+        if len(words) < 2 or words[0] not in DETERMINERS:
             return sp
         raw = word_list(sp.text)[1:3]
         if not any(w.lower() in ROLE_NOUNS and w[0].islower() for w in raw):
@@ -413,7 +383,7 @@ class SpeakerFinder:
         if (
             first in self.cues.singular
             or first in self.cues.plural
-            or first in _NOT_FIRST
+            or first in NOT_FIRST
             or self.cues.that.match(self.hay, lo)
         ):
             return None  # "said that …", "said he …": no speaker after the cue
@@ -421,8 +391,8 @@ class SpeakerFinder:
         for k, t in enumerate(toks[:10]):
             w = t.group().lower()
             if k > 0 and (
-                w in _STOP_AFTER
-                or w in _AFTER_END
+                w in STOP_AFTER
+                or w in AFTER_END
                 or skip_time(self.text, lo + t.start(), hi) > lo + t.start()
             ):
                 cut = True
@@ -431,7 +401,7 @@ class SpeakerFinder:
         else:
             if len(toks) > 10:
                 return None
-        if len(toks) > 1 and toks[-1].group().lower() in _PARTICLES and end == lo + toks[-1].end():
+        if len(toks) > 1 and toks[-1].group().lower() in PARTICLES and end == lo + toks[-1].end():
             end = lo + toks[-2].end()  # "teilte die Polizei mit"
         if end <= lo:
             return None
@@ -453,7 +423,7 @@ class SpeakerFinder:
         lead = [t.group() for t in toks[:j]]
         if not (j >= 1 and len(toks) - j >= 2 and len(toks) - j <= 4):
             return None
-        if any(w[0].isupper() or w.lower() in _OF for w in lead):
+        if any(w[0].isupper() or w.lower() in OF_WORDS for w in lead):
             return None
         a, b = lo + toks[j].start(), lo + toks[-1].end()
         return Speaker(self.text[a:b], a, b)
@@ -469,8 +439,8 @@ class SpeakerFinder:
                 break
             if x.label in ("PERSON", "ORG") and self._ends_phrase(x.end, limit):
                 return Speaker(x.text, x.start, x.end)
-        name = _NAME.match(self.text, a, limit)
-        if name is None or word_list(name.group())[0].lower() in _DETERMINERS | _STOP_AFTER:
+        name = NAME.match(self.text, a, limit)
+        if name is None or word_list(name.group())[0].lower() in DETERMINERS | STOP_AFTER:
             return None
         words = word_list(name.group())
         if len(words) > 4 or not self._ends_phrase(name.end(), limit):
@@ -490,7 +460,7 @@ class SpeakerFinder:
             if x.label == "PERSON":
                 return Speaker(x.text, x.start, x.end)
         taken = [(x.start, x.end) for x in self.mentions_in(pos, hi)]
-        for name in _NAME.finditer(self.text, pos, hi):
+        for name in NAME.finditer(self.text, pos, hi):
             a = max([name.start()] + [e for s, e in taken if s < name.end() and name.start() < e])
             a, b = self._span(a, name.end())
             if len(word_list(self.text[a:b])) >= 2:

@@ -19,20 +19,18 @@ from bisect import insort
 from dataclasses import replace
 
 from newsprism.model import Article, Quote
-from newsprism.quote_cues import INVERTED_PRONOUN
-from newsprism.quote_marks import QuoteMark
-from newsprism.quote_speakers import (
+from newsprism.quote_cues import (
+    INVERTED_PRONOUN,
     LEADERS,
     NO_INVERSION,
     PASSIVE,
     PREPOSITIONS,
-    QuoteOptions,
-    Speaker,
-    SpeakerFinder,
     needs_that,
     skip_time,
     word_list,
 )
+from newsprism.quote_marks import QuoteMark
+from newsprism.quote_speakers import QuoteOptions, Speaker, SpeakerFinder
 
 __all__ = ["QuoteOptions", "annotate_quotes", "find_quotes"]
 
@@ -308,20 +306,22 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> tuple[
 def _drop_heading_echoes(finder: _Finder, quotes: list[Quote]) -> list[Quote]:
     """Drop unattributed quotes in headings that repeat words quoted in the body.
 
-    A sub-heading like ``“Keep your windows closed”`` echoes the quote it introduces; it is
-    not a statement of its own.
+    A sub-heading like ``“Keep your windows closed”`` or ``“Protest or Surrender”`` echoes
+    the quote it introduces (most of its words are in one body quote); it is not a statement
+    of its own.
     """
 
-    def norm(s: str) -> str:
-        return " ".join(w.casefold() for w in word_list(s))
+    def words(s: str) -> set[str]:
+        return {w.casefold() for w in word_list(s)}
 
-    body = [norm(q.text) for q in quotes if not finder.is_heading(q.start)]
+    body = [words(q.text) for q in quotes if not finder.is_heading(q.start)]
+
+    def echo(q: Quote) -> bool:
+        own = words(q.text)
+        return bool(own) and any(len(own & b) >= 0.75 * len(own) for b in body)
+
     return [
-        q
-        for q in quotes
-        if q.speaker is not None
-        or not finder.is_heading(q.start)
-        or not any(norm(q.text) in b for b in body)
+        q for q in quotes if q.speaker is not None or not finder.is_heading(q.start) or not echo(q)
     ]
 
 
