@@ -83,6 +83,7 @@ class _Stmt:
     speakers: frozenset[str]
     quantities: tuple[Quantity, ...]
     claim: str  # what is reported, without who reported it
+    times: frozenset[str] = frozenset()  # clock times, "03:40"
 
 
 def _statements(
@@ -114,12 +115,37 @@ def _statements(
             places = frozenset(e for e in ents if types.get(e) == "LOC")
             said = [q.text for q in art.quotes if sent.start <= q.start < sent.end]
             claim = " ".join(said) if said else sent.text
-            out.append(_Stmt(ai, sent, ents, places, speakers, qs, claim))
+            times = clock_times(sent.text)
+            out.append(_Stmt(ai, sent, ents, places, speakers, qs, claim, times))
     return out
 
 
 _RELATIVE = {"%", "pp", "percentage_point"}
 _DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "year_of_age"}
+
+
+_CLOCK = re.compile(
+    r"\b([01]?\d|2[0-3])(?::([0-5]\d)\b\s*([ap]\.?m\b\.?)?"
+    r"|(?:\.([0-5]\d)\s*(?:([ap]\.?m\b\.?)|uhr\b|h\b))"
+    r"|\s?h\s?([0-5]\d)\b)",
+    re.IGNORECASE,
+)
+
+
+def clock_times(text: str) -> frozenset[str]:
+    """Clock times in ``text`` as ``HH:MM``: ``3:40``, ``3.40am``, ``3.40 Uhr``,
+    ``3 h 40``, ``15:40`` (a bare ``3.40`` is a decimal, not a time)."""
+    out = set()
+    for m in _CLOCK.finditer(text):
+        minutes = m.group(2) or m.group(4) or m.group(6)
+        suffix = (m.group(3) or m.group(5) or "").lower()
+        hour = int(m.group(1))
+        if suffix.startswith("p") and hour < 12:
+            hour += 12
+        if suffix.startswith("a") and hour == 12:
+            hour = 0
+        out.add(f"{hour:02d}:{minutes}")
+    return frozenset(out)
 
 
 def _figure_evidence(
@@ -135,6 +161,8 @@ def _figure_evidence(
     within a factor of ten of each other.
     """
     best, strong = 0.0, False
+    if a.times & b.times:  # the same clock time ("3.40am", "3:40", "3 h 40", "3.40 Uhr")
+        best, strong = opts.exact_figure_bonus, True
     for qa in a.quantities:
         if qa.unit is None and abs(qa.value) < opts.trivial_figure:
             continue
