@@ -37,10 +37,11 @@ with the package; `python -m {PROG}` runs the same command.
 
 | Code | Meaning |
 | ---- | ------- |
-| {EXIT_OK} | every input was read and compared |
+| {EXIT_OK} | every input was read and processed (compared, ingested, evaluated) |
 | {EXIT_SOME_FAILED} | some inputs failed (one `failed: <path>: <reason>` line each on standard \
-error); the others were compared and reported |
-| {EXIT_USAGE} | usage error, output not writable, or no input could be read |
+error); the others were processed and reported |
+| {EXIT_USAGE} | usage error, output not writable, no input could be read, or the collection \
+cannot be opened |
 
 Warnings (`warning: ...` on standard error) never change the exit code.
 """

@@ -6,6 +6,7 @@ compared and reported); 2 usage error or nothing left to compare.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -13,26 +14,17 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    echo_err,
+    fail,
+    language_code,
+)
 from .errors import NewsprismError
-from .language import normalise_code
 from .pipeline import PipelineOptions, compare_paths
 from .report import FORMATS, render
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _echo_err(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def _language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """``EN``, ``en-US``, ``eng`` → ``en``; anything not shaped like a language code is refused."""
-    if value is None:
-        return None
-    code = normalise_code(value)
-    if code is None:
-        raise click.BadParameter(f"{value!r} is not an ISO 639 language code (e.g. en, fr, ru)")
-    return code
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +52,7 @@ def main() -> None:
 @click.option(
     "--language",
     metavar="CODE",
-    callback=_language_code,
+    callback=language_code,
     help="Language of every article (ISO 639-1, e.g. en); detected when omitted.",
 )
 @click.option(
@@ -80,15 +72,14 @@ def compare(
     try:
         coverage = compare_paths(files, options)
     except NewsprismError as err:
-        _echo_err(f"error: {err.message}" + (f" (hint: {err.hint})" if err.hint else ""))
-        sys.exit(EXIT_USAGE)
+        fail(err)
     for failure in coverage.failures:
         hint = f" (hint: {failure.hint})" if failure.hint else ""
-        _echo_err(f"failed: {failure.reason}{hint}")
+        echo_err(f"failed: {failure.reason}{hint}")
     for warning in coverage.warnings:
-        _echo_err(f"warning: {warning}")
+        echo_err(f"warning: {warning}")
     if not coverage.articles:
-        _echo_err("error: no article could be read; nothing to compare")
+        echo_err("error: no article could be read; nothing to compare")
         sys.exit(EXIT_USAGE)
     to_terminal = output is None and sys.stdout.isatty()
     use_color = color if color is not None else to_terminal
@@ -98,8 +89,68 @@ def compare(
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as err:
-            _echo_err(f"error: cannot write {output}: {err.strerror or err}")
+            echo_err(f"error: cannot write {output}: {err.strerror or err}")
             sys.exit(EXIT_USAGE)
     else:
         click.echo(text, color=use_color)  # keep the colours asked for, even through a pipe
     sys.exit(EXIT_SOME_FAILED if coverage.failures else EXIT_OK)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure extraction quality against gold data (see docs/quality.md)."""
+
+
+def _eval_command(name: str, summary: str) -> None:
+    @eval_group.command(name, help=summary)
+    @click.option(
+        "--data",
+        "data",
+        required=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="Gold data: a file or folder in the task's format.",
+    )
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )
+    @click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Evaluate only the first N items (documents, sentences or rows).",
+    )
+    def command(data: Path, fmt: str, limit: int | None) -> None:
+        from .evaluate import task
+
+        evaluate, render_result = task(name)
+        try:
+            result = evaluate(data, limit=limit)
+        except NewsprismError as err:
+            fail(err)
+        if fmt == "json":
+            click.echo(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False))
+        else:
+            click.echo(render_result(result))
+
+
+_eval_command(
+    "quantities", "Quantity extraction against NewsQuant-style JSON (CQE matching rules)."
+)
+_eval_command(
+    "attribution", "Attribution (source, cue, content) against PolNeAR-style brat folders."
+)
+_eval_command("language", "Language identification against JSONL rows with known languages.")
+
+
+def _register_collection_commands() -> None:
+    from .cli_collection import register
+
+    register(main)
+
+
+_register_collection_commands()

@@ -9,6 +9,8 @@ The default detector is a two-step one, built lazily on first use and cached:
    per-language models are loaded lazily, so only those few are read (≈ 0.2 s each),
    instead of the 7 s that preloading all of lingua costs.
 
+Before detection, URLs, digits and symbols, share-button runs ("WhatsApp Facebook
+Twitter") are removed, and Title Case or ALL CAPS samples (headlines) are lower-cased.
 Texts with fewer than ``min_letters`` letters, or whose final confidence is below
 ``min_confidence``, get ``None``. Any object with a ``detect(text) -> str | None``
 method can stand in for the default (see :class:`LanguageDetector`).
@@ -118,10 +120,28 @@ def normalise_code(code: str | None) -> str | None:
     return base
 
 
+# A run of two or more share-button labels ("WhatsApp Facebook Twitter Email"), which
+# scraped articles often start with; single mentions ("dijo en Twitter") are kept.
+_SHARE_NAME = (
+    r"(?:WhatsApp|Facebook|Twitter|Pinterest|LinkedIn|Tumblr|Telegram|Reddit|Messenger"
+    r"|Flipboard|Email|E-mail|Print|Imprimir|Imprimer|Drucken)"
+)
+_SHARE_BAR = re.compile(rf"\b{_SHARE_NAME}(?:[\s\d|·•,]+{_SHARE_NAME})+\b")
+_WORD = re.compile(r"[^\W\d_]+")
+# Share of capitalised words above which a sample is Title Case or ALL CAPS (headlines),
+# which the character models mistake for names; such samples are lower-cased.
+_CAPITALISED = 0.6
+
+
 def _prepare(text: str, max_chars: int) -> str:
-    text = _URL.sub(" ", text[: max_chars * 2])
+    text = _SHARE_BAR.sub(" ", text[: max_chars * 2])
+    text = _URL.sub(" ", text)
     text = _NOISE.sub(" ", text)
-    return " ".join(text.split())[:max_chars]
+    sample = " ".join(text.split())[:max_chars]
+    words = _WORD.findall(sample)
+    if len(words) >= 3 and sum(w[0].isupper() for w in words) > _CAPITALISED * len(words):
+        sample = sample.lower()
+    return sample
 
 
 class LangidLinguaDetector:

@@ -25,6 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .number_words import SCALE_STEMS as _SCALE_STEMS
+from .number_words import SCALES as _SCALES
+from .number_words import VAGUE as _VAGUE
+from .number_words import VAGUE_ONLY_IN as _VAGUE_ONLY_IN
+
 
 def _w(words: str) -> list[str]:
     """Split a whitespace-separated word list."""
@@ -35,119 +40,6 @@ def _w(words: str) -> list[str]:
 DECIMAL_POINT_LANGS = frozenset({"en", "zh", "ja", "ko", "he", "th", "hi", "ga", "mt", "ms"})
 T2N_LANGS = frozenset({"en", "es", "fr", "de", "pt", "it", "nl"})
 
-# Scale words that multiply a preceding number ("2.5 million", "1,2 millones", "3 тыс.").
-_SCALES: dict[str, float] = {
-    "hundred": 1e2,
-    "thousand": 1e3,
-    "million": 1e6,
-    "millions": 1e6,
-    "billion": 1e9,
-    "billions": 1e9,
-    "trillion": 1e12,
-    "bn": 1e9,
-    "mn": 1e6,
-    "mln": 1e6,
-    "k": 1e3,
-    "tn": 1e12,
-    "mil": 1e3,
-    "millón": 1e6,
-    "millon": 1e6,
-    "millones": 1e6,
-    "billón": 1e12,
-    "billones": 1e12,
-    "mille": 1e3,
-    "milliard": 1e9,
-    "milliards": 1e9,
-    "mila": 1e3,
-    "milione": 1e6,
-    "milioni": 1e6,
-    "miliardo": 1e9,
-    "miliardi": 1e9,
-    "milhão": 1e6,
-    "milhões": 1e6,
-    "bilhão": 1e9,
-    "bilhões": 1e9,
-    "tausend": 1e3,
-    "mio": 1e6,
-    "mrd": 1e9,
-    "milliarde": 1e9,
-    "milliarden": 1e9,
-    "millionen": 1e6,
-    "duizend": 1e3,
-    "miljoen": 1e6,
-    "miljard": 1e9,
-    "tisoč": 1e3,
-    "milijon": 1e6,
-    "milijona": 1e6,
-    "milijone": 1e6,
-    "milijonov": 1e6,
-    "milijard": 1e9,
-    "milijarde": 1e9,
-    "mld": 1e9,
-    "tys": 1e3,
-    "тыс": 1e3,
-    "тис": 1e3,
-    "млн": 1e6,
-    "млрд": 1e9,
-}
-# Stems for inflected Slavic scale words (тысяча/тысяч/тысячи, миллионов, tysięcy …).
-_SCALE_STEMS: tuple[tuple[str, float], ...] = (
-    ("тысяч", 1e3),
-    ("тисяч", 1e3),
-    ("миллиард", 1e9),
-    ("мільярд", 1e9),
-    ("миллион", 1e6),
-    ("мільйон", 1e6),
-    ("tysiąc", 1e3),
-    ("tysięc", 1e3),
-    ("milion", 1e6),
-    ("miliard", 1e9),
-)
-
-# Plural scale words used without a number ("thousands of people"): value of one unit.
-_VAGUE: dict[str, float] = {
-    "dozens": 10,
-    "tens": 10,
-    "hundreds": 100,
-    "thousands": 1e3,
-    "millions": 1e6,
-    "decenas": 10,
-    "cientos": 100,
-    "centenares": 100,
-    "miles": 1e3,
-    "millones": 1e6,
-    "dizaines": 10,
-    "centaines": 100,
-    "milliers": 1e3,
-    "dutzende": 10,
-    "hunderte": 100,
-    "tausende": 1e3,
-    "millionen": 1e6,
-    "десятки": 10,
-    "сотни": 100,
-    "тысячи": 1e3,
-    "миллионы": 1e6,
-    "сотні": 100,
-    "тисячі": 1e3,
-    "мільйони": 1e6,
-    "decine": 10,
-    "centinaia": 100,
-    "migliaia": 1e3,
-    "dezenas": 10,
-    "centenas": 100,
-    "milhares": 1e3,
-    "tientallen": 10,
-    "honderden": 100,
-    "duizenden": 1e3,
-    "tisoče": 1e3,
-    "stotine": 100,
-    "desetine": 10,
-    "dziesiątki": 10,
-    "setki": 100,
-    "tysiące": 1e3,
-}
-# Words that are numbers in one language and something else in another.
-_VAGUE_ONLY_IN = {"miles": frozenset({"es"}), "millions": frozenset({"en", "fr"})}
 
 MONTHS = frozenset(
     _w("""january february march april june july august september october november december
@@ -166,14 +58,34 @@ _CAPITAL_ONLY_MONTHS = frozenset({"may", "march", "mar"})  # English months are 
 
 _GROUPED = r"\d{1,3}(?:(?:,\d{3})+|(?:\.\d{3})+|(?:[\u00a0\u202f\u2009']\d{3})+{space})(?:[.,]\d+)?"
 _NUM_TEMPLATE = r"(?<![\w.,\u00a0\u202f])(?:" + _GROUPED + r"|\d+(?:[.,]\d+)?)(?!\d)"
-_NUM_RE = re.compile(_NUM_TEMPLATE.replace("{space}", r"|(?: \d{3}(?![\d.,]\d))+"))
+# Currency prefixes written without a space ("RM23.50", "USD10m", "$A82", "$US55").
+_GLUED_PREFIX = (
+    r"(?<=\bUSD)|(?<=\bEUR)|(?<=\bGBP)|(?<=\bAUD)|(?<=\bINR)|(?<=\bSGD)|(?<=\bRM)|(?<=\bRs)"
+    r"|(?<=\$A)|(?<=\$US)|(?<=\bsub-)|(?<=\bY=)"
+)
+_NUM_RE = re.compile(
+    _NUM_TEMPLATE.replace("{space}", r"|(?: \d{3}(?![\d.,]\d))+").replace(
+        r"(?<![\w.,\u00a0\u202f])", r"(?:(?<![\w.,\u00a0\u202f])|" + _GLUED_PREFIX + ")", 1
+    )
+)
+#: Fractions written in words: "a third of", "two-thirds", "half the", "one quarter".
+_FRACTION_RE = re.compile(
+    r"(?i)(?<![\w-])(?:(a|one|two|three|four)[ -])?(half|thirds?|quarters?|fifths?|tenths?)"
+    r"(?=\s+(?:of|the|a|an|its|their|his|her|our|all)\b)"
+)
+_FRACTION_DENOM = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "tenth": 10}
+_FRACTION_NUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+#: "a dozen", "two dozen" (plural "dozens" is vague).
+_DOZEN_RE = re.compile(r"(?i)(?<![\w-])(?:(a|one|two|three|four|five|half a)\s+)dozen(?![\w-])")
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 _ORDINAL_SUFFIX = re.compile(
     r"(?:st|nd|rd|th|er|re|ère|e|ème|eme|ième|º|ª|°|o|a|-?(?:й|я|е|го|ий|ого|та|те|ти|го))(?!\w)",
     re.IGNORECASE,
 )
 _GLUED_UNIT = re.compile(
-    r"(?:bn|mn|mln|mld|mrd|k|m|km|cm|mm|kg|g|mg|t|tn|h|ha|pc|s|min|ft|lb|lbs|l|ml|mph|p|gb|mb|tb)"
+    r"(?:bn|mn|mln|mld|mrd|k|m|km|cm|mm|kg|g|mg|t|tn|h|ha|pc|s|min|ft|lb|lbs|l|ml|mph|p|gb|mb|tb|"
+    r"bhp|hp|ps|w|kw|mw|gw|kwh|mwh|gwh|hz|khz|mhz|ghz|mah|v|kv|ppm|ppb|mpg|rpm|m2|km2|sqm|sqft|"
+    r"nm|μm|µm|gt|oz|mi|in|yd|sec|hrs?|mins|kph|bps|bp|x|c|f|g|sq|b)"
     r"(?!\w)",
     re.IGNORECASE,
 )
@@ -360,7 +272,12 @@ def _digit_skip(text: str, start: int, end: int, language: str | None) -> tuple[
     """Why a digit match must not be reported, and the end to use (glued suffixes)."""
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    if before == "-" and start >= 2 and text[start - 2].isalpha():
+    if (
+        before == "-"
+        and start >= 2
+        and text[start - 2].isalpha()
+        and not _MINUS_WORD.search(text, max(0, start - 6), start)
+    ):
         return "code", end  # Shahed-136, COVID-19
     if before in "/:" or (after in ":/" and end + 1 < len(text) and text[end + 1].isdigit()):
         return ("time" if ":" in (before, after) else "date"), end
@@ -370,11 +287,14 @@ def _digit_skip(text: str, start: int, end: int, language: str | None) -> tuple[
         m = re.match(r"-\d+-\d+", text[end:])
         if m:
             return "date", end  # 2022-09-27, phone numbers
-    if before == "+" or (before == "-" and start >= 2 and text[start - 2].isdigit()):
+    signed = before == "+" and re.match(r"\d+[.,]\d+|\d+\s*%", text[start:])
+    if (before == "+" and not signed) or (
+        before == "-" and start >= 2 and text[start - 2].isdigit()
+    ):
         chain = _HYPHEN_CHAIN.search(text, max(0, start - 20), min(len(text), end + 20))
         if before == "+" or (chain and chain.start() <= start and end <= chain.end()):
             return "code", end  # +1 555-123-4567
-    if after.isalpha():
+    if after.isalpha() or after in "μµ":
         m = _GLUED_UNIT.match(text, end)
         if m:
             return "", end
@@ -406,6 +326,10 @@ def _date_or_label(text: str, start: int, end: int, value: float) -> str:
             return "date"  # September 27
         if len(left) >= 2 and left[-1] == "." and is_month(left[-2]):
             return "date"  # Sept. 27
+    if len(left) >= 3 and left[-1] in "-–" and left[-2].isdigit() and is_month(left[-3]):
+        return "date"  # Oct. 18-22
+    if len(left) >= 3 and left[-1] in "-–" and left[-2].isdigit() and left[-3] == ".":
+        return "date" if _month_before(text, start) else ""
     if left and left[-1].lower() in _NUMERO_WORDS:
         return "label"
     if len(left) >= 2 and left[-1] == "." and left[-2].lower() in ("no", "nr"):
@@ -413,8 +337,40 @@ def _date_or_label(text: str, start: int, end: int, value: float) -> str:
     return ""
 
 
+def _month_before(text: str, start: int) -> bool:
+    words = _WORD_RE.findall(text[max(0, start - 20) : start])
+    return any(is_month(w) for w in words[-4:])
+
+
 def _overlaps(tok: NumberToken, spans: list[tuple[int, int]]) -> bool:
     return any(a < tok.end and tok.start < b for a, b in spans)
+
+
+#: "35m of its devices", "1.2m tons", "2.7m people": a glued ``m`` that counts is a million.
+_MILLION_OF = re.compile(r"\s+(?:of\b|(?:[a-z]+\s+)?(?!miles\b)[a-z]{3,}s\b|people\b)")
+_MINUS_WORD = re.compile(r"(?i)\bminus[ -]$")
+
+
+def _sign(text: str, start: int) -> int:
+    """Characters of a minus sign glued before ``start`` ("-1.3%", "$-50.8bn", "minus 5")."""
+    m = _MINUS_WORD.search(text, max(0, start - 6), start)
+    if m:
+        return start - m.start()
+    if start and text[start - 1] in "-−":
+        prev = text[start - 2] if start >= 2 else " "
+        after_number = start >= 3 and text[start - 3].isdigit() and prev == " "
+        if prev in " ($\t\n" and (not after_number or re.match(r"\d+[.,]\d|\d+\s*%", text[start:])):
+            return 1
+    return 0
+
+
+def _ordinal_use(text: str, start: int) -> bool:
+    """ "the third", "second half", "first quarter": an ordinal, not a fraction."""
+    prev = _WORD_RE.findall(text[max(0, start - 20) : start])
+    return bool(prev) and prev[-1].lower() in _ORDINAL_BEFORE
+
+
+_ORDINAL_BEFORE = frozenset(_w("the first second third fourth final last other this that its"))
 
 
 def find_numbers(text: str, language: str | None = None) -> list[NumberToken]:
@@ -443,8 +399,13 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberToken]:
             if word in ("k", "m", "mn", "bn") and not glued:
                 mult = None  # "5 m" is metres; only "5m"/"$5m" is a scale
             if word == "m":
+                currency = start > 0 and (text[start - 1] in "$€£¥₽₴" or text[start - 1].isupper())
+                upper = sm.group(1) == "M" and glued
+                counted = _MILLION_OF.match(text, sm.end(1)) is not None
+                mult = 1e6 if glued and (currency or upper or counted) else None
+            if word == "b":
                 currency = start > 0 and text[start - 1] in "$€£¥₽₴"
-                mult = 1e6 if currency and glued else None
+                mult = 1e9 if (currency and glued) or sm.group(1) == "B" else None
             if mult is not None:
                 end, value, scale = sm.end(1), value * mult, mult
                 nxt = _SCALE_AFTER.match(text, end)
@@ -453,8 +414,28 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberToken]:
                     end, value, scale = nxt.end(1), value * more, mult * more
                 if text[end : end + 1] == "." and word in ("mio", "mrd", "тыс", "тис", "tys"):
                     end += 1
+        sign = _sign(text, start)
+        if sign and not skip:
+            start, value = start - sign, -value
         out.append(NumberToken(start, end, value, "digits", skip, scale))
         taken.append((start, end))
+    for m in _FRACTION_RE.finditer(text):
+        denom = _FRACTION_DENOM[m.group(2).lower().rstrip("s")]
+        num = _FRACTION_NUM[(m.group(1) or "a").lower()]
+        tok = NumberToken(m.start(), m.end(), num / denom, "words")
+        bare = m.group(1) is None
+        if bare and (denom > 4 or m.group(2).lower().startswith("fourth")):
+            continue
+        if not _overlaps(tok, taken) and not (bare and _ordinal_use(text, m.start())):
+            out.append(tok)
+            taken.append((m.start(), m.end()))
+    for m in _DOZEN_RE.finditer(text):
+        lead = (m.group(1) or "a").lower()
+        count = 0.5 if lead == "half a" else _FRACTION_NUM.get(lead, 5 if lead == "five" else 1)
+        tok = NumberToken(m.start(), m.end(), 12.0 * count, "words")
+        if not _overlaps(tok, taken):
+            out.append(tok)
+            taken.append((m.start(), m.end()))
     words = [t for t in _word_numbers(text, lang) if not _overlaps(t, taken)]
     for m in _WORD_RE.finditer(text):
         w = m.group()

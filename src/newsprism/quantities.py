@@ -38,8 +38,10 @@ from .quantity_words import (
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
     OF_WORDS,
+    RATE_WORDS,
     STOP,
     VAGUE_DETERMINERS,
+    direction,
     is_event_word,
     is_plain_join,
     qualifier_regex,
@@ -59,6 +61,7 @@ __all__ = [
     "Relation",
     "annotate_quantities",
     "counted_key",
+    "direction",
     "find_quantities",
     "parse_digits",
     "relate",
@@ -84,7 +87,7 @@ class QuantityOptions:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|%|[^\w\s]")
-_SIMPLE_WORD = re.compile(r"[^\W\d_]+|%|-")
+_SIMPLE_WORD = re.compile(r"[^\W\d_]+2?|%|-|°|″|/|²")
 _PREV_WORDS = re.compile(r"[^\W\d_]+")
 _UNIT_OF = re.compile(r"\s+(?:de|d'|d’|of|di)\s*([^\W\d_]+)", re.IGNORECASE)
 _MONEY = frozenset({"USD", "EUR", "GBP", "RUB", "UAH"})
@@ -122,12 +125,18 @@ def _qualifier(text: str, start: int, lang: str | None) -> tuple[str, int] | Non
 
 
 def _currency_before(text: str, start: int) -> tuple[str, int] | None:
-    head = text[max(0, start - 5) : start].rstrip()
-    for sym in sorted(CURRENCY_SYMBOLS, key=len, reverse=True):
-        if head.endswith(sym) and not (sym == "$" and head.endswith("US$")):
-            return CURRENCY_SYMBOLS[sym], start - (
-                len(text[max(0, start - 5) : start]) - len(head)
-            ) - len(sym)
+    """A currency sign or code right before ``start`` ("$5", "HK $5", "RM23", "USD 10")."""
+    head = text[max(0, start - 7) : start]
+    stripped = head.rstrip()
+    for sym in _CURRENCY_BY_LENGTH:
+        if not stripped.endswith(sym):
+            continue
+        at = start - (len(head) - len(stripped)) - len(sym)
+        if at > 0 and sym[0].isalpha() and text[at - 1].isalnum():
+            continue  # "FIRM 5" is not ringgit
+        if len(head) - len(stripped) > 1 or ("\n" in head[len(stripped) :]):
+            continue
+        return CURRENCY_SYMBOLS[sym], at
     prev = _PREV_WORDS.findall(text[max(0, start - 6) : start])
     if (
         prev
@@ -136,6 +145,35 @@ def _currency_before(text: str, start: int) -> tuple[str, int] | None:
     ):
         return prev[-1], start - len(prev[-1]) - 1
     return None
+
+
+_CURRENCY_BY_LENGTH = sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
+_RATE = re.compile(
+    r"[ \u00a0]*(?:(per|an?)[ \u00a0]+|/[ \u00a0]*)([^\W\d_]+)(?:[ \u00a0]+([^\W\d_]+))?"
+)
+_RATE_NOT = frozenset(_w("ago earlier before later after"))
+
+
+def _rate_after(text: str, pos: int, unit: str) -> tuple[str, int] | None:
+    """ "per barrel", "a month", "/h" after a unit: the rate unit and where it ends."""
+    m = _RATE.match(text, pos)
+    if m is None or unit in ("pp", "km/h", "mph", "year_of_age"):
+        return None
+    if unit == "%" and (m.group(1) is None or m.group(2).lower() not in RATE_WORDS):
+        return None
+    word, nxt = m.group(2), m.group(3)
+    if nxt and nxt.lower() in _RATE_NOT:
+        return None
+    two = unit_of([word, nxt]) if nxt else None
+    if two and two[1] == 2:
+        return f"{unit}/{two[0]}", m.end()
+    one = unit_of([word])
+    if m.group(1) is not None and m.group(1).lower() != "per" and word.lower() not in RATE_WORDS:
+        return None
+    if m.group(1) is None and one is None:
+        return None
+    denom = one[0] if one else word.lower()
+    return f"{unit}/{denom}", m.end(2)
 
 
 def _unit_after(text: str, end: int) -> tuple[str, int] | None:
@@ -256,6 +294,37 @@ class _Draft:
     high_inc: bool = True
 
 
+def _bare_between(text: str, a: NumberToken, b: NumberToken) -> str | None:
+    """The words between two numbers without a unit after the first ("5% to 6%") or a
+    currency sign before the second ("$200 to $4 million"); ``None`` when the two carry
+    different units or currencies ("6.5% to 164p", "8 or $9")."""
+    pos, stop = a.end, b.start
+    unit_a = _unit_after(text, a.end)
+    if unit_a is not None and unit_a[1] <= b.start:
+        unit_b = _unit_after(text, b.end)
+        if unit_b is None or unit_b[0] != unit_a[0]:
+            return None
+        pos = unit_a[1]
+    cur_b = _currency_before(text, b.start)
+    if cur_b is not None and cur_b[1] >= pos:
+        cur_a = _currency_before(text, a.start)
+        if cur_a is None or cur_a[0] != cur_b[0]:
+            return None
+        stop = cur_b[1]
+    return text[pos:stop]
+
+
+def _implied_scale(a: NumberToken, b: NumberToken) -> float:
+    """ "four to five thousand", "1 to 2 million": the scale of the second applies to both."""
+    if a.scale == 1 and b.scale > 1:
+        return b.scale
+    if b.kind == "words" and a.value < 1000:
+        for scale in (1e9, 1e6, 1e3):
+            if b.value % scale == 0 and b.value // scale < 1000 and a.value < b.value // scale:
+                return scale
+    return 1.0
+
+
 def _ranges(text: str, toks: list[NumberToken], lang: str | None) -> list[_Draft]:
     join, opening = range_regexes(lang)
     drafts: list[_Draft] = []
@@ -264,21 +333,34 @@ def _ranges(text: str, toks: list[NumberToken], lang: str | None) -> list[_Draft
         a = toks[i]
         if i + 1 < len(toks):
             b = toks[i + 1]
-            between = text[a.end : b.start]
-            jm = join.fullmatch(between) if len(between) <= 8 and "\n" not in between else None
-            om = opening.search(text, max(0, a.start - 12), a.start)
+            between = _bare_between(text, a, b)
+            ok = between is not None and len(between) <= 8 and "\n" not in between
+            jm = join.fullmatch(between) if ok and between is not None else None
+            cur_a = _currency_before(text, a.start)
+            a_start = cur_a[1] if cur_a else a.start
+            om = opening.search(text, max(0, a_start - 12), a_start)
             if om and _CHANGE.search(text, max(0, om.start() - 40), om.start()):
                 om = jm = None  # "rose from 240 to 273" is a change, not a range
-            if jm and (om or is_plain_join(between)):
-                low = a.value * (b.scale if a.scale == 1 and b.scale > 1 else 1)
+            if jm and between is not None and (om or is_plain_join(between)):
+                low = a.value * _implied_scale(a, b)
                 if low < b.value and a.kind != "vague" and b.kind != "vague":
                     start = om.start(1) if om else a.start
                     drafts.append(_Draft(b, start, b.end, b.value, low, b.value, "range"))
                     i += 2
                     continue
+            if _score_pair(text, a, b):
+                i += 2
+                continue
         drafts.append(_Draft(a, a.start, a.end, a.value, a.value, a.value))
         i += 1
     return drafts
+
+
+def _score_pair(text: str, a: NumberToken, b: NumberToken) -> bool:
+    """ "ended 2-2", "beat them 2-1": a score, not a range (the second is not larger)."""
+    if text[a.end : b.start] not in ("-", "–") or a.kind != "digits" or b.kind != "digits":
+        return False
+    return a.value >= b.value and a.value < 200 and float(a.value).is_integer()
 
 
 def find_quantities(
@@ -299,7 +381,7 @@ def find_quantities(
             continue  # "ciento" in "254 por ciento"
         qual = _qualifier(text, d.start, lang) if d.qualifier == "exact" else None
         currency = _currency_before(text, d.start)
-        if currency and qual is None:
+        if currency and qual is None and d.qualifier == "exact":
             qual = _qualifier(text, currency[1], lang)
         unit_found = _unit_after(text, d.end)
         unit = currency[0] if currency else (unit_found[0] if unit_found else None)
@@ -329,6 +411,18 @@ def find_quantities(
         end = d.end
         if unit_found and currency is None:
             end = unit_found[1]
+        if (
+            unit is None
+            and tok.kind == "digits"
+            and qual is None
+            and _is_label(text, d.start, lang)
+        ):
+            continue  # "iPhone 11", "S&P 500", "Game 7"
+        rate = _rate_after(text, end, unit) if unit else None
+        if rate is not None:
+            unit, end = rate
+        if unit is None and _apposed_age(text, d.start, end, d.value):
+            unit = "year_of_age"  # "Maddon, 66, has"
         if unit == "year" and _age_context(text, start):
             unit = "year_of_age"
         counted = _counted(text, end, lang, opts, unit is not None and unit != "year_of_age")
@@ -353,6 +447,32 @@ def find_quantities(
             )
         )
     return tuple(out)
+
+
+_TITLE_WORD = re.compile(r"[A-Z][\w&]*|[a-z]+[A-Z]\w*")
+
+
+def _is_label(text: str, start: int, lang: str | None) -> bool:
+    """A number right after a capitalised name is part of that name ("iPhone 11", "Game 7")."""
+    head = text[max(0, start - 60) : start]
+    m = re.search(r"([\w&]+)([ \u00a0])$", head)
+    if m is None or not _TITLE_WORD.fullmatch(m.group(1)) or lang not in (None, "en"):
+        return False
+    before = head[: m.start()].rstrip()
+    if not before or before[-1] in '.!?:;"“(\n':
+        return False  # sentence start: "In 2019 …", "Russia: 300 …"
+    window = re.findall(r"[^\W\d_]+", text[max(0, start - 40) : start + 40])
+    return any(w.islower() and len(w) >= 4 for w in window)  # not a title-case headline
+
+
+def _apposed_age(text: str, start: int, end: int, value: float) -> bool:
+    """ "Maddon, 66, said": a person's age between commas after a name."""
+    if not (float(value).is_integer() and 15 <= value <= 110):
+        return False
+    if text[end : end + 1] != "," or text[max(0, start - 2) : start] != ", ":
+        return False
+    m = re.search(r"([A-Z][\w'’-]+), $", text[max(0, start - 40) : start])
+    return m is not None
 
 
 def _age_context(text: str, start: int) -> bool:

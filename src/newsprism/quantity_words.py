@@ -9,6 +9,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .model import Quantity
+from .quantity_units import CURRENCY_CODES, CURRENCY_SYMBOLS, RATE_WORDS, unit_of
+
+__all__ = [
+    "AGE_CUES",
+    "AUX",
+    "CURRENCY_CODES",
+    "CURRENCY_SYMBOLS",
+    "OF_WORDS",
+    "RATE_WORDS",
+    "STOP",
+    "VAGUE_DETERMINERS",
+    "direction",
+    "is_event_word",
+    "is_plain_join",
+    "qualifier_regex",
+    "range_regexes",
+    "unit_of",
+]
+
 
 def _w(words: str) -> list[str]:
     """Split a whitespace-separated word list."""
@@ -20,7 +40,7 @@ _QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "more_than": ("more than", "over", "above", "in excess of", "upwards of", "exceeding"),
         "at_least": ("at least", "no fewer than", "no less than", "a minimum of", "at a minimum"),
-        "less_than": ("less than", "fewer than", "under", "below"),
+        "less_than": ("less than", "fewer than", "under", "below", "sub-"),
         "at_most": ("at most", "no more than", "not more than", "a maximum of"),
         "up_to": ("up to", "as many as", "as much as"),
         "about": (
@@ -152,272 +172,6 @@ VAGUE_DETERMINERS = frozenset(
     enkele meerdere nekaj kilka kilkanaście""")
 )
 
-CURRENCY_SYMBOLS = {
-    "$": "USD",
-    "US$": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "₽": "RUB",
-    "₴": "UAH",
-    "¥": "JPY",
-    "CHF": "CHF",
-}
-CURRENCY_CODES = frozenset(_w("USD EUR GBP RUB UAH CHF JPY CNY PLN"))
-
-# Unit words after a number (exact lower-case forms; multi-word forms joined by one space).
-_UNIT_WORDS: dict[str, tuple[str, ...]] = {
-    "%": (
-        "%",
-        "percent",
-        "per cent",
-        "pct",
-        "por ciento",
-        "pour cent",
-        "pourcent",
-        "prozent",
-        "per cento",
-        "por cento",
-        "procent",
-        "procentov",
-        "procentih",
-        "odstotkov",
-        "odstotka",
-        "odstotke",
-        "odstotkih",
-        "odstotki",
-        "odstotek",
-    ),
-    "pp": (
-        "percentage points",
-        "percentage point",
-        "puntos porcentuales",
-        "points de pourcentage",
-        "prozentpunkte",
-        "процентных пункта",
-        "процентных пунктов",
-    ),
-    "USD": ("dollars", "dollar", "dólares", "dólar", "us dollars", "usd"),
-    "EUR": ("euros", "euro", "eur", "евро", "євро"),
-    "GBP": ("pounds sterling", "gbp", "libras esterlinas"),
-    "RUB": ("rubles", "roubles", "ruble", "rouble", "rublos", "rubel", "rub", "руб", "руб."),
-    "UAH": ("hryvnias", "hryvnia", "hryvnas", "uah", "грн", "грн."),
-    "km": (
-        "km",
-        "kilometers",
-        "kilometres",
-        "kilometer",
-        "kilometre",
-        "kilómetros",
-        "kilómetro",
-        "kilomètres",
-        "kilomètre",
-        "kilometern",
-        "chilometri",
-        "quilômetros",
-        "quilómetros",
-        "kilometrov",
-        "kilometrih",
-        "kilometre",
-        "kilometrów",
-        "км",
-    ),
-    "m": (
-        "m",
-        "meters",
-        "metres",
-        "meter",
-        "metre",
-        "metros",
-        "mètres",
-        "metern",
-        "metri",
-        "metrov",
-        "metrów",
-        "м",
-    ),
-    "mi": ("miles", "mile"),
-    "cm": ("cm", "centimeters", "centimetres", "centímetros", "centimètres", "см"),
-    "mm": ("mm", "millimeters", "millimetres", "milímetros", "мм"),
-    "ft": ("ft", "feet", "foot"),
-    "g": ("g", "grams", "grammes", "gramos", "gramm", "г"),
-    "l": ("l", "liters", "litres", "litros", "liter", "litre", "литров", "літрів"),
-    "km/h": ("km/h", "kph", "kmh", "км/ч"),
-    "mph": ("mph",),
-    "kg": ("kg", "kilograms", "kilogrammes", "kilos", "kilogramos", "kilogramm", "кг"),
-    "t": (
-        "t",
-        "tonnes",
-        "tons",
-        "tonne",
-        "ton",
-        "toneladas",
-        "tonnen",
-        "tonnellate",
-        "тонн",
-        "тонны",
-        "тонни",
-        "тонн.",
-        "ton",
-    ),
-    "year": (
-        "years",
-        "year",
-        "años",
-        "año",
-        "ans",
-        "an",
-        "années",
-        "jahre",
-        "jahren",
-        "jahr",
-        "лет",
-        "год",
-        "года",
-        "років",
-        "роки",
-        "рік",
-        "anni",
-        "anno",
-        "anos",
-        "ano",
-        "jaar",
-        "jaren",
-        "let",
-        "leta",
-        "leti",
-        "lat",
-        "lata",
-        "rok",
-    ),
-    "month": (
-        "months",
-        "month",
-        "meses",
-        "mes",
-        "мес",
-        "mois",
-        "monate",
-        "monaten",
-        "monat",
-        "mesi",
-        "mese",
-        "maanden",
-        "maand",
-        "mesecev",
-        "meseca",
-        "mesece",
-        "miesięcy",
-    ),
-    "week": (
-        "weeks",
-        "week",
-        "semanas",
-        "semana",
-        "semaines",
-        "semaine",
-        "wochen",
-        "woche",
-        "settimane",
-        "weken",
-        "tednov",
-        "tedna",
-        "tygodni",
-    ),
-    "day": (
-        "days",
-        "day",
-        "días",
-        "día",
-        "jours",
-        "jour",
-        "tage",
-        "tagen",
-        "tag",
-        "дней",
-        "дня",
-        "день",
-        "днів",
-        "дні",
-        "giorni",
-        "giorno",
-        "dias",
-        "dia",
-        "dagen",
-        "dag",
-        "dni",
-        "dan",
-        "dneh",
-    ),
-    "hour": (
-        "hours",
-        "hour",
-        "horas",
-        "hora",
-        "heures",
-        "heure",
-        "stunden",
-        "stunde",
-        "часов",
-        "часа",
-        "час",
-        "годин",
-        "години",
-        "ore",
-        "uur",
-        "ur",
-        "godzin",
-        "h",
-    ),
-    "minute": ("minutes", "minute", "minutos", "minuten", "минут", "минуты", "хвилин", "min"),
-    "year_of_age": (
-        "years old",
-        "year old",
-        "year-old",
-        "years-old",
-        "-year-old",
-        "años de edad",
-        "ans d'âge",
-        "jahre alt",
-        "jährige",
-        "jähriger",
-        "jährigen",
-        "летний",
-        "летняя",
-        "летних",
-        "річний",
-        "річна",
-        "річних",
-        "letni",
-        "letna",
-        "letnik",
-    ),
-}
-# Unit stems for inflected languages (ru/uk/pl…): prefix → unit.
-_UNIT_STEMS: tuple[tuple[str, str], ...] = (
-    ("процент", "%"),
-    ("відсот", "%"),
-    ("доллар", "USD"),
-    ("долар", "USD"),
-    ("рубл", "RUB"),
-    ("гривн", "UAH"),
-    ("гривен", "UAH"),
-    ("километр", "km"),
-    ("кілометр", "km"),
-    ("метр", "m"),
-    ("килограмм", "kg"),
-    ("кілограм", "kg"),
-    ("месяц", "month"),
-    ("місяц", "month"),
-    ("недел", "week"),
-    ("тижн", "week"),
-    ("тижд", "week"),
-    ("суток", "day"),
-    ("доб", "day"),
-    ("часов", "hour"),
-    ("годин", "hour"),
-    ("euro", "EUR"),
-    ("dolar", "USD"),
-)
 AGE_CUES = frozenset(
     _w("""aged age ages edad edades âgé âgés âgée âgées âge alter alters возраст возрасте возрасту
     віку вік età idade leeftijd starosti starost wieku""")
@@ -543,18 +297,36 @@ def is_plain_join(word: str) -> bool:
     return word.strip().lower() in _RANGE_JOIN
 
 
-_UNIT_INDEX: dict[str, str] = {w: unit for unit, ws in _UNIT_WORDS.items() for w in ws}
-_UNIT_MAX_WORDS = max(len(w.split()) for w in _UNIT_INDEX)
+# Verbs of change right before a quantity ("rose 2%", "fell by 3", "вырос на 5%").
+_UP = (
+    r"rose|rise[sn]?|rising|gain(?:ed|s)?|jump(?:ed|s)?|climb(?:ed|s)?|increas(?:ed|es)|gr[eo]w(?:s|n)?|"
+    r"advanc(?:ed|es)|surg(?:ed|es)|soar(?:ed|s)?|rall(?:ied|ies)|added|up|higher|"
+    r"subi[óo]|aument[óo]|creci[óo]|augment[ée]e?|progress[ée]|grimp[ée]|"
+    r"(?:an)?stieg(?:en)?|gestiegen|wuchs|zugelegt|выр[ао]с(?:ла|ли|ло)?|увеличил(?:ся|ась|ись|ось)|"
+    r"подорожал[аио]?|зріс|зросл[аио]"
+)
+_DOWN = (
+    r"fell|fall(?:s|en)?|drop(?:ped|s)?|declin(?:ed|es)|decreas(?:ed|es)|lost|los(?:es|ing)|slid|"
+    r"slip(?:ped|s)|plung(?:ed|es)|plummet(?:ed|s)?|s[au]nk|tumbl(?:ed|es)|shed|down|lower|eased|"
+    r"baj[óo]|cay[óo]|disminuy[óo]|baiss[ée]|chut[ée]|recul[ée]|fiel|gesunken|"
+    r"упал[аио]?|снизил(?:ся|ась|ись|ось)|сократил(?:ся|ась|ись|ось)|подешевел[аио]?|впа[влл]\w*"
+)
+_BY = r"(?:\s+(?:by|of|un|una|de|d['’]|um|на|an|about|nearly|some))?"
+_DIRECTION = re.compile(rf"(?i)(?<![\w-])(?:({_UP})|({_DOWN})){_BY}\s*[$€£¥]?\s*$")
 
 
-def unit_of(words: list[str]) -> tuple[str, int] | None:
-    """The unit named by the first words after a number, and how many words it uses."""
-    for n in range(min(_UNIT_MAX_WORDS, len(words)), 0, -1):
-        key = " ".join(words[:n]).lower()
-        if key in _UNIT_INDEX:
-            return _UNIT_INDEX[key], n
-    first = words[0].lower() if words else ""
-    for stem, unit in _UNIT_STEMS:
-        if first.startswith(stem) and not (stem == "метр" and first.startswith("метро")):
-            return unit, 1
-    return None
+def direction(text: str, quantity: Quantity, language: str | None = None) -> str | None:
+    """``up``/``down`` when a verb of change governs the quantity ("rose 2%", "fell by 3").
+
+    The verb (or ``up``/``down``, or a sign ``+``/``-``) must come right before the
+    quantity, optionally followed by ``by``/``un``/``de``/``um``/``на``; "rose from 3 to 4"
+    and "rose 60% to 3.9 million" give a direction to 3 and 60% only.
+    """
+    del language  # the verb lists cover every supported language at once
+    before = text[max(0, quantity.start - 40) : quantity.start]
+    if before.endswith("+"):
+        return "up"
+    m = _DIRECTION.search(before)
+    if m is None:
+        return None
+    return "up" if m.group(1) else "down"

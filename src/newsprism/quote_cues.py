@@ -79,7 +79,12 @@ _EN_VERBS = (
         "assured admitted admits acknowledged declared commented tweeted posted recalled "
         "concluded suggested estimated predicted promised vowed mentioned observed repeated "
         "reiterated revealed disclosed indicated specified complained complains conceded alleged "
-        "lamented regretted cautioned remarked asserted underscored highlighted"
+        "lamented regretted cautioned remarked asserted underscored highlighted "
+        "say argue argued contend contends contended maintain maintains maintained "
+        "believe believes believed think thinks thought fear fears feared hope hopes hoped "
+        "suggest suggests show shows showed found finds predict predicts expect expects "
+        "acknowledge acknowledges agree agrees agreed worry worries worried know knows knew "
+        "predicts estimate estimates insist claim"
     ),
     "pointed out",
 )
@@ -335,7 +340,8 @@ NOUN_NEXT = word_set("of and or were are have had from for in on")
 NEEDS_THAT = word_set(
     "announced announces confirmed confirms reported reports denied posted revealed disclosed "
     "promised mentioned predicted estimated acknowledged admitted declared repeated "
-    "reiterated tweeted recalled lamented regretted "
+    "reiterated tweeted recalled lamented regretted show shows showed found finds expect "
+    "expects know knows knew fear fears feared hope hopes hoped estimate estimates "
     "annonce annoncent annoncé confirme confirment confirmé regrette regrettent regretté "
     "déplore déplorent déploré dénonce dénoncent dénoncé rappelle rappellent rappelé "
     "anunció anuncia anunciaron anunciado confirmó confirmaron lamentó lamenta lamentaron "

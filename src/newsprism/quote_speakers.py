@@ -324,6 +324,8 @@ class SpeakerFinder:
         at_start = [m for m in persons if len(word_list(self.text[a : m.start])) <= 3]
         if words[-1].lower() in LEADERS:  # "Putin ordered … and said"
             persons = at_start[:1]
+            if not persons and len(words) > 1 and (sp := self.pronoun(first, a)) is not None:
+                return replace(sp, chunk_start=a)  # "He met … and said"
         elif len(words) > 12:
             near = [m for m in persons if len(word_list(self.text[m.end : b])) <= 1]
             persons = near or at_start[:1]

@@ -28,6 +28,7 @@ from newsprism.quote_cues import (
     needs_that,
     skip_time,
     word_list,
+    word_set,
 )
 from newsprism.quote_marks import QuoteMark
 from newsprism.quote_speakers import QuoteOptions, Speaker, SpeakerFinder
@@ -194,10 +195,47 @@ class _Finder(SpeakerFinder):
                 taken.append((q.start, q.end))
         return out
 
+    def extra(self, taken: list[tuple[int, int]]) -> list[Quote]:
+        """Headline attributions (``Graham: Trump's rhetoric …``) and participle cues
+        (``…, saying he had failed``) whose speaker is the main clause's subject."""
+        out: list[Quote] = []
+        for s in self.sentences:
+            if not (s.heading or s.index == 0):
+                continue
+            m = _HEADLINE.match(self.text, s.start, s.end)
+            if m is None or m.group(1).lower() in _NOT_SPEAKERS:
+                continue
+            named = Speaker(m.group(1), m.start(1), m.end(1))
+            q = self._make(m.end(), s.end, named, ":")
+            if q is not None:
+                out.append(q)
+        for m in _PARTICIPLE.finditer(self.hay):
+            if not self.cue_ok(m) or any(a <= m.start() < b for a, b in taken):
+                continue
+            lo, hi = self.bounds.start_of(m.start()), self.bounds.end_of(m.start())
+            if lo >= m.start():
+                continue
+            sp = self.subject(lo, m.start())
+            if sp is None or sp.text is None or sp.subordinate:
+                continue
+            head = _LEADING_NAME.match(sp.text)
+            if len(word_list(sp.text)) > 2 and head is not None:  # "Trump attacked the senator"
+                sp = Speaker(head.group(), sp.start, sp.start + head.end(), sp.chunk_start)
+            a = m.end()
+            that = self.cues.that.match(self.hay, a) or re.compile(r"\s+that\s").match(self.hay, a)
+            q = self._make(that.end() if that else a, hi, sp, m.group(1))
+            if q is not None:
+                out.append(q)
+                taken.append((q.start, q.end))
+        return out
+
     def _make(self, a: int, b: int, sp: Speaker, cue: str) -> Quote | None:
         for ua, _ub in self.used:
             if a < ua < b:
                 b = ua
+        brk = _CLAUSE_BREAK.search(self.text, a, b)
+        if brk is not None and len(word_list(self.text[a : brk.start()])) >= 3:
+            b = brk.start()  # "Carter stopped the practice, but Cook did not say when"
         a, b = _trim(self.text, a, b, direct=False)
         if len(word_list(self.text[a:b])) < self.opt.min_words or sp.text is None:
             return None
@@ -266,6 +304,13 @@ class _Finder(SpeakerFinder):
         sp = self.after(m.end(), hi)
         if sp is None or sp.text is None:
             return None
+        comma = text.find(",", sp.end, hi)
+        if (
+            comma > 0
+            and len(word_list(text[sp.end : comma])) <= 3
+            and sp.text == text[sp.start : sp.end]
+        ):  # "According to the Reuters news agency, …": the whole description
+            sp = replace(sp, text=text[sp.start : comma], end=comma)
         before = [w for w in word_list(text[lo : m.start()]) if w.lower() not in LEADERS]
         rest = len(word_list(text[sp.end : hi]))
         if not before or rest >= 3:
@@ -274,6 +319,24 @@ class _Finder(SpeakerFinder):
         if comma > lo and not re.search(r"\w", text[comma : m.start()]):
             return self._make(lo, comma, sp, self._t(m))
         return None
+
+
+_HEADLINE = re.compile(r"\s*([A-Z][\w.’'\-]+(?:\s+[A-Z][\w.’'\-]+){0,3}):\s+(?=\S)")
+_NOT_SPEAKERS = word_set(
+    "update watch video photos photo exclusive breaking report analysis opinion editorial "
+    "poll the latest live related read more note"
+)
+_LEADING_NAME = re.compile(r"(?:[A-Z][\w.’'\-]*\s+){0,3}[A-Z][\w.’'\-]*(?=\s+[a-z])")
+_PARTICIPLE = re.compile(
+    r",\s+((?:saying|adding|noting|arguing|insisting|claiming|explaining|warning|"
+    r"suggesting|stressing|declaring|writing|acknowledging|asserting)"
+    r"(?:\s+(?:that|to\s+reporters))?)(?=\s)"
+)
+# Where reported content ends: a new clause that is the writer's, not the speaker's.
+_CLAUSE_BREAK = re.compile(
+    r";\s|,\s+(?:but|while|whereas|although|though|compared\s+(?:with|to)|pero|mientras|"
+    r"mais|alors\s+que|tandis\s+que|aber|während|jedoch|но|а\s+также)\s"
+)
 
 
 def _trim(text: str, a: int, b: int, *, direct: bool) -> tuple[int, int]:
@@ -298,6 +361,7 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> tuple[
     if finder.opt.indirect:
         taken = [(m.start, m.end) for m in finder.long_marks]
         indirect = finder.indirect(taken)
+        indirect = sorted(indirect + finder.extra(taken), key=lambda q: q.start)
         found = finder.revisit(found, indirect) + indirect
     found = _drop_heading_echoes(finder, found)
     return tuple(sorted(found, key=lambda q: (q.start, q.end)))

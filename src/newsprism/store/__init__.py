@@ -1,0 +1,29 @@
+"""Persistent collections: annotated articles in one SQLite file.
+
+``Store`` opens (and creates or migrates) a collection; ``newsprism.collection`` ingests
+files into it. Stages never touch the store: the pipeline reads and writes it.
+"""
+
+from newsprism.store.db import (
+    ArticleInfo,
+    ArticleQuery,
+    FailureRow,
+    SearchHit,
+    Store,
+    StoreError,
+    content_hash,
+)
+from newsprism.store.schema import MIGRATIONS, SchemaError, migrate
+
+__all__ = [
+    "MIGRATIONS",
+    "ArticleInfo",
+    "ArticleQuery",
+    "FailureRow",
+    "SchemaError",
+    "SearchHit",
+    "Store",
+    "StoreError",
+    "content_hash",
+    "migrate",
+]

@@ -1,0 +1,221 @@
+"""The collection's schema, as versioned migrations.
+
+``MIGRATIONS[i]`` is the SQL script that takes the database from version ``i`` to
+``i + 1``. Applied versions are recorded in ``schema_migrations``; each migration runs
+in its own ``BEGIN IMMEDIATE`` transaction together with its bookkeeping row, so a
+failing script leaves the database exactly as it was, and two processes opening the
+same new file never apply a migration twice. Migrations are append-only: never edit
+one that has shipped, add a new one. ``docs/schema.md`` describes the tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from newsprism.errors import NewsprismError
+
+__all__ = ["MIGRATIONS", "SchemaError", "applied_versions", "migrate", "schema_version"]
+
+
+class SchemaError(NewsprismError):
+    """The database's schema cannot be brought to the version this code uses."""
+
+    default_hint = "open the collection with the newsprism version that created it, or upgrade"
+
+
+_V1 = """
+CREATE TABLE articles (
+    id           TEXT PRIMARY KEY,
+    source       TEXT,
+    url          TEXT,
+    title        TEXT NOT NULL DEFAULT '',
+    language     TEXT,
+    published    TEXT,                         -- ISO date (YYYY-MM-DD)
+    content_hash TEXT NOT NULL UNIQUE,         -- blake2b-128 of text, hex
+    text         TEXT NOT NULL,                -- the cleaned body; offsets point into it
+    path         TEXT,
+    removed      TEXT NOT NULL DEFAULT '[]',   -- JSON array: what cleaning removed
+    ingested_at  TEXT NOT NULL                 -- ISO 8601 UTC timestamp
+);
+CREATE INDEX articles_source ON articles (source);
+CREATE INDEX articles_language ON articles (language);
+CREATE INDEX articles_published ON articles (published);
+
+CREATE TABLE sentences (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    "end"      INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    heading    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, idx)
+);
+
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    "end"      INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    base       TEXT,
+    label      TEXT NOT NULL,
+    sentence   INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX mentions_text ON mentions (text);
+CREATE INDEX mentions_base ON mentions (base);
+
+CREATE TABLE quantities (
+    article_id     TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx            INTEGER NOT NULL,
+    start          INTEGER NOT NULL,
+    "end"          INTEGER NOT NULL,
+    text           TEXT NOT NULL,
+    value          REAL NOT NULL,
+    low            REAL,                       -- NULL: unbounded below (-inf)
+    high           REAL,                       -- NULL: unbounded above (+inf)
+    low_inclusive  INTEGER NOT NULL,
+    high_inclusive INTEGER NOT NULL,
+    unit           TEXT,
+    counted        TEXT,
+    qualifier      TEXT NOT NULL,
+    sentence       INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+
+CREATE TABLE quotes (
+    article_id    TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx           INTEGER NOT NULL,
+    start         INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    text          TEXT NOT NULL,
+    direct        INTEGER NOT NULL,
+    speaker       TEXT,
+    speaker_start INTEGER NOT NULL,
+    speaker_end   INTEGER NOT NULL,
+    cue           TEXT,
+    sentence      INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX quotes_speaker ON quotes (speaker);
+
+CREATE TABLE dates (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    "end"      INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    value      TEXT,                           -- ISO date, NULL when unresolved
+    sentence   INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+
+CREATE TABLE failures (
+    id     INTEGER PRIMARY KEY,
+    path   TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    hint   TEXT NOT NULL DEFAULT '',
+    at     TEXT NOT NULL,                      -- ISO 8601 UTC timestamp of the last try
+    UNIQUE (path, reason)
+);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, text,
+    content=[articles],
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+
+_BOOKKEEPING = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL
+)
+"""
+
+
+def split_statements(script: str) -> list[str]:
+    """The statements of ``script``, split where SQLite says a statement is complete
+    (so trigger bodies with their inner ``;`` stay whole)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    leftover = [ln for ln in buffer.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    if leftover:
+        raise SchemaError(f"incomplete SQL statement in migration: {buffer.strip()[:60]!r}")
+    return statements
+
+
+def applied_versions(conn: sqlite3.Connection) -> list[int]:
+    """Versions recorded in ``schema_migrations`` (empty for a new database)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if exists is None:
+        return []
+    return [row[0] for row in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The highest applied migration (0 for a new database)."""
+    versions = applied_versions(conn)
+    return versions[-1] if versions else 0
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> list[int]:
+    """Apply the pending ``migrations`` in order; return the versions applied now.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``) so that the
+    transactions here are the only ones. Raises :class:`SchemaError` when the database
+    is newer than ``migrations`` or a script fails (that migration is rolled back).
+    """
+    if conn.in_transaction:
+        raise SchemaError("migrate() needs a connection outside any transaction")
+    conn.execute(_BOOKKEEPING)
+    current = schema_version(conn)
+    if current > len(migrations):
+        raise SchemaError(
+            f"the database has schema version {current}; this newsprism knows up to "
+            f"{len(migrations)}",
+            "upgrade newsprism to open this collection",
+        )
+    done: list[int] = []
+    for version, script in enumerate(migrations, start=1):
+        if version in applied_versions(conn):  # cheap check before taking the write lock
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if version not in applied_versions(conn):  # another process may have won
+                for statement in split_statements(script):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (version, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+                done.append(version)
+            conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            conn.execute("ROLLBACK")
+            raise SchemaError(f"migration {version} failed: {err}") from err
+    return done
