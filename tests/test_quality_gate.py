@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,6 @@ DATA = ROOT / ".." / "shared" / "data"
 SCRIPT = ROOT / "scripts" / "quality_gate.py"
 TINY = "tests/data/language_gold.jsonl"
 needs_data = pytest.mark.skipif(not DATA.exists(), reason="../shared/data not present")
-
-# Budget of the whole gate in CI (seconds); each task gets a share of it.
-GATE_BUDGET = 300.0
 
 
 def test_baseline_names_known_tasks_with_data() -> None:
@@ -52,12 +48,9 @@ def test_gate_passes_on_dev_data(task: str) -> None:
     present, _ = gate.available_tasks([task], BASELINE)
     if not present:
         pytest.skip(f"newsprism.evaluate.{task} does not exist yet")
-    started = time.perf_counter()
     results = gate.run_tasks(BASELINE, ROOT, [task])
-    seconds = time.perf_counter() - started
     failures = gate.check(BASELINE, results)
     assert not failures, gate.table(gate.rows(BASELINE, results))
-    assert seconds < GATE_BUDGET / 2, f"{task} took {seconds:.0f} s; set a 'limit'"
 
 
 # -- (b) a deliberately worsened extractor fails the gate ------------------------------
