@@ -34,7 +34,14 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Compare articles stored in this collection; FILES are then article ids.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -61,16 +68,27 @@ def main() -> None:
     help="Colour the text report (default: when writing to a terminal).",
 )
 def compare(
-    files: tuple[Path, ...], fmt: str, output: Path | None, language: str | None, color: bool | None
+    files: tuple[str, ...],
+    db: Path | None,
+    fmt: str,
+    output: Path | None,
+    language: str | None,
+    color: bool | None,
 ) -> None:
     """Show where FILES agree, conflict, or report something alone.
 
     FILES are .txt (first short line = title), .html/.htm, .json or .jsonl
-    articles. Bad files are reported on standard error and skipped.
+    articles (or, with --db, ids of stored articles). Bad files are reported
+    on standard error and skipped.
     """
     options = PipelineOptions(language=language)
     try:
-        coverage = compare_paths(files, options)
+        if db is not None:
+            from .cli_export import coverage_from_db
+
+            coverage = coverage_from_db(db, list(files), options)
+        else:
+            coverage = compare_paths([Path(f) for f in files], options)
     except NewsprismError as err:
         fail(err)
     for failure in coverage.failures:
@@ -149,8 +167,12 @@ _eval_command("language", "Language identification against JSONL rows with known
 
 def _register_collection_commands() -> None:
     from .cli_collection import register
+    from .cli_export import register as register_export
+    from .cli_fetch import register as register_fetch
 
     register(main)
+    register_fetch(main)
+    register_export(main)
 
 
 _register_collection_commands()

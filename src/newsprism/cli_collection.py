@@ -152,9 +152,10 @@ def _ingest_command(main: click.Group) -> None:
     def ingest_cmd(paths: tuple[Path, ...], db: Path, language: str | None, fmt: str) -> None:
         """Add the articles of PATHS (files or folders) to a collection.
 
-        Reads .txt, .html, .json, .jsonl and .csv files (columns
-        id,title,text,url,source,published,language; only text is required) and
-        their .gz copies; folders are read recursively. Each new article is
+        Reads .txt, .html, .json, .jsonl, .csv (columns
+        id,title,text,url,source,published,language; only text is required),
+        RSS/Atom feeds (.rss, .atom, .xml) and WARC files (.warc), and their .gz
+        copies; folders are read recursively. Each new article is
         annotated and stored with its annotations; exact duplicates are counted and
         left out, so ingesting the same files again adds nothing. Files that fail
         are reported on standard error, recorded in the collection's failures

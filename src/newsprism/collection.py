@@ -4,8 +4,10 @@ and search what it holds.
 ``ingest(paths, store, options, progress)`` reads files and folders (recursively),
 annotates each new article with the pipeline and stores it with its annotations.
 Formats: everything :func:`newsprism.ingest.read_path` reads (``.txt``, ``.html``,
-``.json``, ``.jsonl`` …), CSV files, and gzip-compressed copies of any of these
-(``articles.jsonl.gz``; decompressed size capped at ``ReadOptions.max_bytes``).
+``.json``, ``.jsonl`` …), CSV files, RSS/Atom feed files (``.rss``, ``.atom``, ``.xml``;
+:mod:`newsprism.ingest.feeds`), WARC files (``.warc``; :mod:`newsprism.ingest.warc`), and
+gzip-compressed copies of any of these (``articles.jsonl.gz``; decompressed size capped at
+``ReadOptions.max_bytes``; ``.warc.gz`` is streamed record by record).
 
 CSV files have a header row naming their columns: ``id,title,text,url,source,published,
 language`` (any order, any case; only ``text`` is required; other columns are ignored).
@@ -28,6 +30,7 @@ import io
 import os
 import sqlite3
 import tempfile
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -35,13 +38,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from newsprism.dedupe import DedupeOptions, index_article, index_missing
 from newsprism.errors import EmptyDocument, InputError, MalformedDocument
 from newsprism.ingest import FileTooLarge, ReadOptions, ReadResult, clean_text, read_path
 from newsprism.ingest.decode import decode_bytes
+from newsprism.ingest.feeds import FEED_EXT, read_feed
 from newsprism.ingest.readers import HTML_EXT, JSON_EXT, JSONL_EXT, parse_date, source_from_url
+from newsprism.ingest.warc import WARC_EXT, read_warc
 from newsprism.language import detect_language, normalise_code
 from newsprism.model import Article, Failure
-from newsprism.pipeline import PipelineOptions, _annotate_cached, _failure
+from newsprism.pipeline import PipelineOptions, Timings, _annotate_cached, _failure
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store, content_hash
 
 __all__ = [
@@ -62,7 +68,9 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("id", "title", "text", "url", "source", "published", "language")
-SUPPORTED_SUFFIXES = frozenset({".txt", ".text", ".csv"} | HTML_EXT | JSON_EXT | JSONL_EXT)
+SUPPORTED_SUFFIXES = frozenset(
+    {".txt", ".text", ".csv"} | HTML_EXT | JSON_EXT | JSONL_EXT | FEED_EXT | WARC_EXT
+)
 
 
 @dataclass(frozen=True)
@@ -72,10 +80,13 @@ class IngestOptions:
     ``read.language`` / ``pipeline.language`` force a language (both, normally).
     The annotation cache is off by default: the store itself keeps the annotations,
     and an article already stored is never annotated again.
+    ``near_duplicates``: how new articles are linked to near-duplicates already stored
+    (see ``newsprism.dedupe``); ``None`` turns linking off.
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(cache=False))
+    near_duplicates: DedupeOptions | None = field(default_factory=DedupeOptions)
 
 
 @dataclass(frozen=True)
@@ -190,16 +201,23 @@ def read_file(path: Path | str, options: ReadOptions | None = None) -> ReadResul
     if path.suffix.lower() != ".gz":
         if path.suffix.lower() == ".csv":
             return read_csv(path, _read_bytes(path, opts.max_bytes), opts)
+        if path.suffix.lower() in FEED_EXT:
+            return read_feed(path, opts)
+        if path.suffix.lower() in WARC_EXT:
+            return read_warc(path, opts)
         return read_path(path, opts)
-    data = _gunzip(path, opts.max_bytes)
     inner = Path(path.name[: -len(path.suffix)] or "article")
+    if inner.suffix.lower() in WARC_EXT:
+        return read_warc(path, opts)  # gzip record by record: streamed, not unpacked whole
+    data = _gunzip(path, opts.max_bytes)
     if inner.suffix.lower() == ".csv":
         named = path.with_name(inner.name)  # ids and messages as for the plain file
         return _relocate(read_csv(named, data, opts), named, path)
     with tempfile.TemporaryDirectory(prefix="newsprism-") as folder:
         tmp = Path(folder) / inner.name
         tmp.write_bytes(data)
-        return _relocate(read_path(tmp, opts), tmp, path)
+        reader = read_feed if inner.suffix.lower() in FEED_EXT else read_path
+        return _relocate(reader(tmp, opts), tmp, path)
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
@@ -328,14 +346,22 @@ def _size(path: Path) -> int:
 
 
 def _store_one(
-    article: Article, where: str, store: Store, opts: IngestOptions, tally: _Tally
+    article: Article,
+    where: str,
+    store: Store,
+    opts: IngestOptions,
+    tally: _Tally,
+    timings: Timings | None = None,
 ) -> None:
     if store.find_hash(content_hash(article.text)) is not None:
         tally.counts["duplicates"] += 1
         return
     try:
-        annotated = _annotate_cached(article, opts.pipeline, None)
+        annotated = _annotate_cached(article, opts.pipeline, timings)
+        started = time.perf_counter()
         stored = store.add(annotated)
+        if timings is not None:
+            timings.add("store", time.perf_counter() - started)
     except sqlite3.Error as err:
         if not isinstance(err, sqlite3.IntegrityError):
             raise  # the store's problem (disk full, locked), not the document's
@@ -349,6 +375,11 @@ def _store_one(
     else:
         tally.counts["ingested"] += 1
         tally.ids.append(stored)
+        if opts.near_duplicates is not None:
+            started = time.perf_counter()
+            index_article(store, stored, annotated.text, opts.near_duplicates)
+            if timings is not None:
+                timings.add("near-duplicates", time.perf_counter() - started)
 
 
 def ingest(
@@ -356,12 +387,15 @@ def ingest(
     store: Store,
     options: IngestOptions | None = None,
     progress: Callable[[IngestProgress], None] | None = None,
+    timings: Timings | None = None,
 ) -> IngestSummary:
     """Read, annotate and store the articles of ``paths`` (files or folders).
 
     Each article is stored in its own transaction, so an interrupted run keeps what it
     finished and a re-run picks up the rest. Store errors (disk full, locked database)
     propagate; problems of single files and records are recorded and the batch goes on.
+    ``timings``, when given, receives seconds per stage: ``read`` (reading, cleaning and
+    language detection), the annotation stages, and ``store`` (writing to the store).
     """
     opts = options or IngestOptions()
     files, missing, skipped = collect_files(paths)
@@ -377,6 +411,7 @@ def ingest(
 
     for path, size in zip(files, sizes, strict=True):
         store.clear_failures(str(path))
+        started = time.perf_counter()
         try:
             result = read_file(path, opts.read)
         except Exception as err:
@@ -384,17 +419,22 @@ def ingest(
             done += size
             report(path, done)
             continue
+        finally:
+            if timings is not None:
+                timings.add("read", time.perf_counter() - started)
         for failure in result.failures:
             tally.fail(failure, store)
         tally.warnings.extend(result.warnings)
         count = len(result.articles)
         for k, article in enumerate(result.articles, start=1):
             where = str(path) if count == 1 else f"{path}:{article.id}"
-            _store_one(article, where, store, opts, tally)
+            _store_one(article, where, store, opts, tally, timings)
             handled += 1
             report(path, done + size * k // count)
         done += size
         report(path, done)
+    if opts.near_duplicates is not None:  # articles stored by a run killed before linking
+        index_missing(store, opts.near_duplicates)
     return tally.summary()
 
 

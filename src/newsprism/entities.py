@@ -97,7 +97,16 @@ class SpacyNER:
             warnings.simplefilter("ignore")  # older model version notices
             self._nlp = spacy.load(
                 model,
-                exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "morphologizer"],
+                # The small pipelines' NER carries its own token-to-vector layer, so the
+                # shared one only feeds the excluded components: same entities, faster.
+                exclude=[
+                    "tok2vec",
+                    "parser",
+                    "tagger",
+                    "attribute_ruler",
+                    "lemmatizer",
+                    "morphologizer",
+                ],
             )
         self._lock = threading.Lock()
 

@@ -186,8 +186,27 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded
         return _finish(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
         pass
+    lossy = _mostly_utf8(data)
+    if lossy is not None:
+        return _finish(lossy, "utf-8", name)
     text, enc = _legacy(data, name)
     return _finish(text, enc, name)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few broken bytes, each broken sequence as U+FFFD; else ``None``.
+
+    Legacy code pages almost never form valid multi-byte UTF-8 sequences, so text where
+    valid ones outnumber broken ones three to one is UTF-8 damaged in a few places (a
+    bad copy, a cut sequence), not a code page: decoding it as one would garble every
+    non-ASCII letter.
+    """
+    text = data[:1_000_000].decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    if valid < 3 or valid < 3 * broken:
+        return None
+    return data.decode("utf-8", errors="replace")
 
 
 def _finish(text: str, encoding: str, name: str) -> Decoded:

@@ -97,7 +97,10 @@ def source_from_url(url: str | None) -> str | None:
     """``https://www.bbc.co.uk/news/x`` → ``bbc.co.uk``; ``None`` when there is no host."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # "http://[broken": an unbalanced IPv6 bracket
+        return None
     if not host:
         return None
     return re.sub(r"^(?:www\d*|m|amp|mobile)\.", "", host.lower())

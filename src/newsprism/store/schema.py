@@ -140,7 +140,31 @@ CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2_NEAR_DUPLICATES = """
+CREATE TABLE minhash (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    scheme     TEXT NOT NULL,                  -- shingling and hashing parameters
+    signature  BLOB NOT NULL                   -- MinHash values, little-endian uint32
+);
+
+CREATE TABLE minhash_bands (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    band       INTEGER NOT NULL,
+    key        INTEGER NOT NULL,               -- 64-bit hash of the band's values
+    PRIMARY KEY (band, key, article_id)
+) WITHOUT ROWID;
+CREATE INDEX minhash_bands_article ON minhash_bands (article_id);
+
+CREATE TABLE near_duplicates (
+    article_id   TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    duplicate_of TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    similarity   REAL NOT NULL,                -- estimated Jaccard similarity, 0..1
+    PRIMARY KEY (article_id, duplicate_of)
+);
+CREATE INDEX near_duplicates_of ON near_duplicates (duplicate_of);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_NEAR_DUPLICATES)
 
 _BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
