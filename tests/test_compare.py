@@ -60,3 +60,16 @@ def test_cross_lingual_diff_without_translation() -> None:
     assert fact("Las escuelas de la ciudad") == (Status.UNIQUE, {"es"})
     marsh = [e for e in cov.entities if "Elena Marsh" in e.variants]
     assert len(marsh) == 1 and set(marsh[0].articles) == {"en", "es"}
+
+
+@pytest.mark.slow
+def test_copies_of_one_wire_story_are_one_source() -> None:
+    wire = Article(id="wire", text=EN, language="en")
+    copy = Article(id="copy", text=EN.replace("was postponed", "has been postponed"), language="en")
+    cov = compare_articles([wire, copy, Article(id="es", text=ES, language="es")])
+    assert cov.independent_sources == 2
+    football = next(f for f in cov.facts if "football" in f.statements[0].text)
+    assert {s.article for s in football.statements} == {"wire", "copy"}
+    assert football.status is Status.UNIQUE and "copies of one story" in football.reason
+    flooding = next(f for f in cov.facts if f.statements[0].text.startswith("Flooding"))
+    assert flooding.status is Status.COMPATIBLE

@@ -299,6 +299,7 @@ def test_json_shape_and_values(cov: Coverage) -> None:
     ]
     assert d["summary"] == {
         "articles": 3,
+        "independent_sources": 3,
         "facts": 6,
         "agreed": 1,
         "compatible": 1,

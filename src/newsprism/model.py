@@ -185,3 +185,6 @@ class Coverage:
     warnings: tuple[str, ...] = field(default=())
     # Maps (article id, mention start) to the entity id it was linked to.
     links: tuple[tuple[str, int, str], ...] = ()
+    # Articles that are not near-duplicates of one another (a wire copy
+    # republished by several outlets counts once); None when not counted.
+    independent_sources: int | None = None

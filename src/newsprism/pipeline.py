@@ -19,12 +19,13 @@ from pathlib import Path
 from .cache import AnnotationCache, default_cache_dir
 from .compare import CompareOptions, align
 from .dates import annotate_dates
+from .dedupe import find_near_duplicates, group_of
 from .embed import Embedder, EmbedOptions, default_embedder
 from .entities import EntityOptions, annotate_entities, describe_backend, model_available
 from .errors import LanguageError, NewsprismError
 from .ingest import read_path
 from .link import LinkOptions, link_entities
-from .model import Article, Coverage, Failure
+from .model import Article, Coverage, Fact, Failure, Status
 from .quantities import annotate_quantities
 from .quotes import annotate_quotes
 from .sentences import SentenceOptions, annotate_sentences
@@ -172,21 +173,53 @@ def compare_articles(
         except Exception as err:
             failed.append(_failure(art.path or art.id, err))
             continue
-        if not model_available(annotated.language):
-            notes.append(
-                f"{annotated.path or annotated.id}: no NER model for language "
-                f"{annotated.language!r}; names found by the {describe_backend(annotated.language)}"
-            )
         done.append(annotated)
+    return compare_annotated(
+        done, opts, failures=failed, warnings=notes, embedder=embedder, timings=timings
+    )
+
+
+def compare_annotated(
+    articles: Sequence[Article],
+    options: PipelineOptions | None = None,
+    *,
+    failures: Sequence[Failure] = (),
+    warnings: Sequence[str] = (),
+    embedder: Embedder | None = None,
+    timings: Timings | None = None,
+) -> Coverage:
+    """The coverage diff of articles that are already annotated (ids unique):
+    entity linking, alignment, and the count of independent sources
+    (near-duplicate copies of one wire story count once)."""
+    opts = options or PipelineOptions()
+    notes = list(warnings)
+    for a in articles:
+        if not model_available(a.language):
+            notes.append(
+                f"{a.path or a.id}: no NER model for language {a.language!r}; names found by"
+                f" the {describe_backend(a.language)}"
+            )
     started = time.perf_counter()
-    linked, entities, links = link_entities(done, opts.link)
+    linked, entities, links = link_entities(list(articles), opts.link)
     if timings is not None:
         timings.add("link", time.perf_counter() - started)
     started = time.perf_counter()
     facts = align(linked, links, entities, embedder or default_embedder(opts.embed), opts.compare)
     if timings is not None:
         timings.add("align", time.perf_counter() - started)
-    return Coverage(tuple(linked), facts, entities, tuple(failed), tuple(notes), links)
+    copies = group_of(find_near_duplicates(articles))
+    facts = tuple(_one_source_if_copies(f, copies) for f in facts)
+    sources = len({copies.get(a.id, a.id) for a in articles})
+    return Coverage(tuple(linked), facts, entities, tuple(failures), tuple(notes), links, sources)
+
+
+def _one_source_if_copies(fact: Fact, copies: dict[str, str]) -> Fact:
+    """A fact stated only by near-duplicate copies of one story has one source."""
+    arts = {s.article for s in fact.statements}
+    if len(arts) < 2 or len({copies.get(a, a) for a in arts}) > 1:
+        return fact
+    reason = f"only in copies of one story ({', '.join(sorted(arts))})"
+    return dataclasses.replace(fact, status=Status.UNIQUE, reason=reason)
 
 
 def compare_paths(

@@ -8,19 +8,15 @@ compared articles are reported as a warning with the number of independent sourc
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 
-from .compare import align
 from .dedupe import DedupeOptions, duplicate_groups, stored_links
-from .embed import Embedder, default_embedder
-from .entities import describe_backend, model_available
-from .link import link_entities
+from .embed import Embedder
 from .model import Article, Coverage, Failure
-from .pipeline import PipelineOptions, Timings
+from .pipeline import PipelineOptions, Timings, compare_annotated
 from .store import Store
 
-__all__ = ["compare_annotated", "compare_stored", "duplicate_note", "load_stored"]
+__all__ = ["compare_stored", "duplicate_note", "load_stored"]
 
 _MISSING_HINT = "list the stored ids with `newsprism articles --db FILE`"
 
@@ -42,36 +38,6 @@ def load_stored(store: Store, ids: Iterable[str]) -> tuple[list[Article], list[F
         else:
             articles.append(article)
     return articles, failures
-
-
-def compare_annotated(
-    articles: Sequence[Article],
-    options: PipelineOptions | None = None,
-    *,
-    failures: Sequence[Failure] = (),
-    warnings: Sequence[str] = (),
-    embedder: Embedder | None = None,
-    timings: Timings | None = None,
-) -> Coverage:
-    """The coverage diff of articles that are already annotated (ids must be unique):
-    entity linking and alignment only, as in :func:`newsprism.pipeline.compare_articles`."""
-    opts = options or PipelineOptions()
-    notes = list(warnings)
-    for a in articles:
-        if not model_available(a.language):
-            notes.append(
-                f"{a.path or a.id}: no NER model for language {a.language!r}; names found by"
-                f" the {describe_backend(a.language)}"
-            )
-    started = time.perf_counter()
-    linked, entities, links = link_entities(list(articles), opts.link)
-    if timings is not None:
-        timings.add("link", time.perf_counter() - started)
-    started = time.perf_counter()
-    facts = align(linked, links, entities, embedder or default_embedder(opts.embed), opts.compare)
-    if timings is not None:
-        timings.add("align", time.perf_counter() - started)
-    return Coverage(tuple(linked), facts, entities, tuple(failures), tuple(notes), links)
 
 
 def duplicate_note(store: Store, ids: Sequence[str], options: DedupeOptions | None = None) -> str:

@@ -211,8 +211,10 @@ def summary(coverage: Coverage) -> dict[str, int]:
     for fact in coverage.facts:
         status = status_of(fact)
         counts[status] = counts.get(status, 0) + 1
+    sources = coverage.independent_sources
     return {
         "articles": len(coverage.articles),
+        "independent_sources": len(coverage.articles) if sources is None else sources,
         "facts": len(coverage.facts),
         "agreed": counts[Status.AGREED.value],
         "compatible": counts[Status.COMPATIBLE.value],
@@ -228,12 +230,19 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def summary_line(coverage: Coverage) -> str:
-    """``N facts: x agreed, y compatible, z conflicts, w unique``."""
+    """``N facts: x agreed, y compatible, z conflicts, w unique`` and, when
+    some articles are copies of one another, the independent sources."""
     s = summary(coverage)
-    return (
+    line = (
         f"{_plural(s['facts'], 'fact')}: {s['agreed']} agreed, {s['compatible']} compatible, "
         f"{_plural(s['conflict'], 'conflict')}, {s['unique']} unique"
     )
+    if s["independent_sources"] < s["articles"]:
+        line += (
+            f" · {_plural(s['articles'], 'article')} from "
+            f"{_plural(s['independent_sources'], 'independent source')}"
+        )
+    return line
 
 
 def article_meta(article: Article) -> list[str]:
