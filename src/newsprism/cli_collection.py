@@ -27,7 +27,15 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from .cli_common import EXIT_OK, EXIT_SOME_FAILED, fail, language_code
+from .cli_common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    db_option,
+    fail,
+    iso_day,
+    language_code,
+    open_store,
+)
 from .collection import (
     IngestOptions,
     IngestProgress,
@@ -46,27 +54,6 @@ from .store import ArticleInfo, ArticleQuery, SearchHit, Store
 
 __all__ = ["register"]
 
-DEFAULT_DB = "newsprism.db"
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2024-03-31") from None
-
-
-_db = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="NEWSPRISM_DB",
-    help="The collection file (SQLite); also $NEWSPRISM_DB.",
-)
 _fmt = click.option(
     "--format",
     "fmt",
@@ -84,19 +71,16 @@ def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--language", metavar="CODE", callback=language_code, help="Only this language."
             ),
-            click.option("--since", metavar="DATE", callback=_day, help="Published on or after."),
-            click.option("--until", metavar="DATE", callback=_day, help="Published on or before."),
+            click.option(
+                "--since", metavar="DATE", callback=iso_day, help="Published on or after."
+            ),
+            click.option(
+                "--until", metavar="DATE", callback=iso_day, help="Published on or before."
+            ),
         ]
     ):
         command = option(command)
     return command
-
-
-def _open(db: Path) -> Store:
-    try:
-        return Store(db, create=False)
-    except NewsprismError as err:
-        fail(err)
 
 
 def _dumps(data: Any) -> str:
@@ -141,7 +125,7 @@ def _run_ingest(paths: tuple[Path, ...], store: Store, options: IngestOptions) -
 def _ingest_command(main: click.Group) -> None:
     @main.command("ingest")
     @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @_db
+    @db_option
     @click.option(
         "--language",
         metavar="CODE",
@@ -203,7 +187,7 @@ def _hit_lines(n: int, hit: SearchHit) -> list[str]:
 
 def _query_command(main: click.Group) -> None:
     @main.command("articles")
-    @_db
+    @db_option
     @_filters
     @click.option(
         "--limit", metavar="N", type=click.IntRange(min=1), default=None, help="At most N articles."
@@ -224,7 +208,7 @@ def _query_command(main: click.Group) -> None:
         id and title.
         """
         query = ArticleQuery(source, language, since, until, limit)
-        with _open(db) as store:
+        with open_store(db) as store:
             found = list_articles(store, query)
         if fmt == "json":
             click.echo(_dumps([info_to_dict(i) for i in found]))
@@ -234,7 +218,7 @@ def _query_command(main: click.Group) -> None:
 
     @main.command("search")
     @click.argument("query")
-    @_db
+    @db_option
     @_filters
     @click.option(
         "--limit",
@@ -263,7 +247,7 @@ def _query_command(main: click.Group) -> None:
         """
         filters = ArticleQuery(source, language, since, until, limit)
         marks = ("<mark>", "</mark>") if fmt == "json" else ("[", "]")
-        with _open(db) as store:
+        with open_store(db) as store:
             try:
                 hits = search(store, query, filters, marks=marks)
             except NewsprismError as err:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from .errors import NewsprismError
 from .language import normalise_code
+
+if TYPE_CHECKING:
+    from .store import Store
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -31,3 +36,36 @@ def language_code(ctx: click.Context, param: click.Parameter, value: str | None)
     if code is None:
         raise click.BadParameter(f"{value!r} is not an ISO 639 language code (e.g. en, fr, ru)")
     return code
+
+
+DEFAULT_DB = "newsprism.db"
+
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="NEWSPRISM_DB",
+    help="The collection file (SQLite); also $NEWSPRISM_DB.",
+)
+
+
+def iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """An ISO date option (``2024-03-31``)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-03-31") from None
+
+
+def open_store(db: Path) -> Store:
+    """An existing collection, or ``error: …`` and the usage exit code."""
+    from .store import Store
+
+    try:
+        return Store(db, create=False)
+    except NewsprismError as err:
+        fail(err)

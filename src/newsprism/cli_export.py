@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .cli_common import EXIT_OK, echo_err, fail, language_code
+from .cli_common import EXIT_OK, db_option, echo_err, fail, iso_day, language_code, open_store
 from .dedupe import DedupeOptions, DuplicateGroup, index_missing, stored_groups
 from .errors import NewsprismError
 from .export import EXPORT_FORMATS, ExportError, export
@@ -24,43 +24,14 @@ from .pipeline import PipelineOptions
 from .store import ArticleQuery, Store
 from .stored import compare_stored
 
-__all__ = ["DEFAULT_DB", "coverage_from_db", "register"]
-
-DEFAULT_DB = "newsprism.db"
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2024-03-31") from None
-
-
-_db = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    envvar="NEWSPRISM_DB",
-    help="The collection file (SQLite); also $NEWSPRISM_DB.",
-)
-
-
-def _open(db: Path) -> Store:
-    try:
-        return Store(db, create=False)
-    except NewsprismError as err:
-        fail(err)
+__all__ = ["coverage_from_db", "register"]
 
 
 def coverage_from_db(db: Path, ids: Sequence[str], options: PipelineOptions) -> Coverage:
     """The coverage diff of the articles ``ids`` stored in the collection ``db``
     (for ``newsprism compare --db``); unknown ids are the coverage's failures.
     Exits with the usage code when the collection cannot be opened."""
-    with _open(db) as store:
+    with open_store(db) as store:
         try:
             return compare_stored(store, ids, options)
         except NewsprismError as err:
@@ -72,7 +43,7 @@ def coverage_from_db(db: Path, ids: Sequence[str], options: PipelineOptions) -> 
 
 def _export_command(main: click.Group) -> None:
     @main.command("export")
-    @_db
+    @db_option
     @click.option(
         "--format",
         "fmt",
@@ -89,8 +60,8 @@ def _export_command(main: click.Group) -> None:
     )
     @click.option("--source", metavar="NAME", help="Only articles from this source.")
     @click.option("--language", metavar="CODE", callback=language_code, help="Only this language.")
-    @click.option("--since", metavar="DATE", callback=_day, help="Published on or after.")
-    @click.option("--until", metavar="DATE", callback=_day, help="Published on or before.")
+    @click.option("--since", metavar="DATE", callback=iso_day, help="Published on or after.")
+    @click.option("--until", metavar="DATE", callback=iso_day, help="Published on or before.")
     @click.option("--limit", metavar="N", type=click.IntRange(min=1), help="At most N articles.")
     def export_cmd(
         db: Path,
@@ -115,7 +86,7 @@ def _export_command(main: click.Group) -> None:
             echo_err("error: --format parquet needs -o FILE (Parquet is binary)")
             sys.exit(2)
         query = ArticleQuery(source, language, since, until, limit)
-        with _open(db) as store:
+        with open_store(db) as store:
             try:
                 target: Any = output if output is not None else sys.stdout
                 count = export(store, fmt, target, query)
@@ -152,7 +123,7 @@ def _group_dict(store: Store, group: DuplicateGroup) -> dict[str, Any]:
 
 def _duplicates_command(main: click.Group) -> None:
     @main.command("duplicates")
-    @_db
+    @db_option
     @click.option(
         "--threshold",
         type=click.FloatRange(0.0, 1.0, min_open=True),
@@ -175,7 +146,7 @@ def _duplicates_command(main: click.Group) -> None:
         near-duplicate index (stored by an older newsprism) are indexed first. A
         threshold below the one used at indexing (0.7) finds no extra links.
         """
-        with _open(db) as store:
+        with open_store(db) as store:
             try:
                 indexing = min(threshold, DedupeOptions().threshold)
                 index_missing(store, DedupeOptions(threshold=indexing))

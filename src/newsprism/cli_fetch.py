@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .cli_common import EXIT_OK, EXIT_SOME_FAILED, fail, language_code
+from .cli_common import EXIT_OK, EXIT_SOME_FAILED, db_option, fail, language_code
 from .errors import NewsprismError
 from .fetch import FetchOptions, FetchProgress, FetchSummary, fetch, summary_to_dict
 from .fetch_http import HttpOptions
@@ -24,8 +24,6 @@ from .pipeline import PipelineOptions
 from .store import Store
 
 __all__ = ["register"]
-
-DEFAULT_DB = "newsprism.db"
 
 
 def _networks(
@@ -64,15 +62,7 @@ def register(main: click.Group) -> None:
 
     @main.command("fetch")
     @click.argument("urls", nargs=-1, required=True)
-    @click.option(
-        "--db",
-        "db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_DB,
-        show_default=True,
-        envvar="NEWSPRISM_DB",
-        help="The collection file (SQLite); also $NEWSPRISM_DB.",
-    )
+    @db_option
     @click.option(
         "--allow-private",
         is_flag=True,
