@@ -20,7 +20,9 @@ from .cli_common import (
     EXIT_USAGE,
     echo_err,
     fail,
+    format_option,
     language_code,
+    report_problems,
 )
 from .errors import NewsprismError
 from .pipeline import PipelineOptions, compare_paths
@@ -91,11 +93,7 @@ def compare(
             coverage = compare_paths([Path(f) for f in files], options)
     except NewsprismError as err:
         fail(err)
-    for failure in coverage.failures:
-        hint = f" (hint: {failure.hint})" if failure.hint else ""
-        echo_err(f"failed: {failure.reason}{hint}")
-    for warning in coverage.warnings:
-        echo_err(f"warning: {warning}")
+    report_problems(coverage.failures, coverage.warnings)
     if not coverage.articles:
         echo_err("error: no article could be read; nothing to compare")
         sys.exit(EXIT_USAGE)
@@ -128,14 +126,7 @@ def _eval_command(name: str, summary: str) -> None:
         type=click.Path(exists=True, path_type=Path),
         help="Gold data: a file or folder in the task's format.",
     )
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Output format.",
-    )
+    @format_option
     @click.option(
         "--limit",
         type=click.IntRange(min=1),

@@ -32,9 +32,11 @@ from .cli_common import (
     EXIT_SOME_FAILED,
     db_option,
     fail,
+    format_option,
     iso_day,
     language_code,
     open_store,
+    report_problems,
 )
 from .collection import (
     IngestOptions,
@@ -53,15 +55,6 @@ from .pipeline import PipelineOptions
 from .store import ArticleInfo, ArticleQuery, SearchHit, Store
 
 __all__ = ["register"]
-
-_fmt = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
 
 
 def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -132,7 +125,7 @@ def _ingest_command(main: click.Group) -> None:
         callback=language_code,
         help="Language of every article (ISO 639-1); detected when omitted.",
     )
-    @_fmt
+    @format_option
     def ingest_cmd(paths: tuple[Path, ...], db: Path, language: str | None, fmt: str) -> None:
         """Add the articles of PATHS (files or folders) to a collection.
 
@@ -154,11 +147,7 @@ def _ingest_command(main: click.Group) -> None:
                 summary = _run_ingest(paths, store, options)
         except NewsprismError as err:
             fail(err)
-        for failure in summary.failures:
-            hint = f" (hint: {failure.hint})" if failure.hint else ""
-            click.echo(f"failed: {failure.reason}{hint}", err=True)
-        for warning in summary.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        report_problems(summary.failures, summary.warnings)
         if fmt == "json":
             click.echo(_dumps(summary_to_dict(summary)))
         else:
@@ -192,7 +181,7 @@ def _query_command(main: click.Group) -> None:
     @click.option(
         "--limit", metavar="N", type=click.IntRange(min=1), default=None, help="At most N articles."
     )
-    @_fmt
+    @format_option
     def articles_cmd(
         db: Path,
         source: str | None,
@@ -228,7 +217,7 @@ def _query_command(main: click.Group) -> None:
         show_default=True,
         help="At most N hits.",
     )
-    @_fmt
+    @format_option
     def search_cmd(
         query: str,
         db: Path,

@@ -13,6 +13,9 @@ from .errors import NewsprismError
 from .language import normalise_code
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .model import Failure
     from .store import Store
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -20,6 +23,15 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def report_problems(failures: Iterable[Failure], warnings: Iterable[str]) -> None:
+    """One ``failed: <reason> (hint: …)`` line per failure, one ``warning:`` line each."""
+    for failure in failures:
+        hint = f" (hint: {failure.hint})" if failure.hint else ""
+        echo_err(f"failed: {failure.reason}{hint}")
+    for warning in warnings:
+        echo_err(f"warning: {warning}")
 
 
 def fail(err: NewsprismError) -> NoReturn:
@@ -69,3 +81,13 @@ def open_store(db: Path) -> Store:
         return Store(db, create=False)
     except NewsprismError as err:
         fail(err)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)

@@ -15,7 +15,16 @@ from typing import Any
 
 import click
 
-from .cli_common import EXIT_OK, db_option, echo_err, fail, iso_day, language_code, open_store
+from .cli_common import (
+    EXIT_OK,
+    db_option,
+    echo_err,
+    fail,
+    format_option,
+    iso_day,
+    language_code,
+    open_store,
+)
 from .dedupe import DedupeOptions, DuplicateGroup, index_missing, stored_groups
 from .errors import NewsprismError
 from .export import EXPORT_FORMATS, ExportError, export
@@ -131,14 +140,7 @@ def _duplicates_command(main: click.Group) -> None:
         show_default=True,
         help="Only links at least this similar (estimated Jaccard of 3-word shingles).",
     )
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Output format.",
-    )
+    @format_option
     def duplicates_cmd(db: Path, threshold: float, fmt: str) -> None:
         """List groups of near-duplicate articles (the same copy, lightly edited).
 

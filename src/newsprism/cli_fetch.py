@@ -15,7 +15,15 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .cli_common import EXIT_OK, EXIT_SOME_FAILED, db_option, fail, language_code
+from .cli_common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    db_option,
+    fail,
+    format_option,
+    language_code,
+    report_problems,
+)
 from .errors import NewsprismError
 from .fetch import FetchOptions, FetchProgress, FetchSummary, fetch, summary_to_dict
 from .fetch_http import HttpOptions
@@ -107,14 +115,7 @@ def register(main: click.Group) -> None:
         callback=language_code,
         help="Language of every article (ISO 639-1); detected when omitted.",
     )
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Output format.",
-    )
+    @format_option
     def fetch_cmd(
         urls: tuple[str, ...],
         db: Path,
@@ -156,11 +157,7 @@ def register(main: click.Group) -> None:
                 summary = _run(urls, store, options)
         except NewsprismError as err:
             fail(err)
-        for failure in summary.failures:
-            hint = f" (hint: {failure.hint})" if failure.hint else ""
-            click.echo(f"failed: {failure.reason}{hint}", err=True)
-        for warning in summary.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        report_problems(summary.failures, summary.warnings)
         if fmt == "json":
             click.echo(json.dumps(summary_to_dict(summary), indent=2, ensure_ascii=False))
         else:
