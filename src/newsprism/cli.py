@@ -160,10 +160,12 @@ def _register_collection_commands() -> None:
     from .cli_collection import register
     from .cli_export import register as register_export
     from .cli_fetch import register as register_fetch
+    from .cli_vectors import register as register_vectors
 
     register(main)
     register_fetch(main)
     register_export(main)
+    register_vectors(main)
 
 
 _register_collection_commands()

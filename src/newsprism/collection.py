@@ -49,6 +49,7 @@ from newsprism.language import detect_language, normalise_code
 from newsprism.model import Article, Failure
 from newsprism.pipeline import PipelineOptions, Timings, _annotate_cached, _failure
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store, content_hash
+from newsprism.store.entities import link_stored
 
 __all__ = [
     "CSV_COLUMNS",
@@ -380,6 +381,10 @@ def _store_one(
             index_article(store, stored, annotated.text, opts.near_duplicates)
             if timings is not None:
                 timings.add("near-duplicates", time.perf_counter() - started)
+        started = time.perf_counter()
+        link_stored(store, stored)
+        if timings is not None:
+            timings.add("entities-link", time.perf_counter() - started)
 
 
 def ingest(

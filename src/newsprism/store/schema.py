@@ -164,7 +164,42 @@ CREATE TABLE near_duplicates (
 CREATE INDEX near_duplicates_of ON near_duplicates (duplicate_of);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_NEAR_DUPLICATES)
+_V3_ENTITIES_AND_VECTORS = """
+CREATE TABLE entities (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,                        -- the canonical (first full) name
+    type TEXT NOT NULL                         -- PERSON, ORG, LOC, NORP or MISC
+);
+
+CREATE TABLE entity_aliases (
+    entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    alias     TEXT NOT NULL,                   -- a surface form (or lemma) as written
+    tokens    TEXT NOT NULL,                   -- its ASCII, lower-cased name tokens
+    ntokens   INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, alias)
+);
+CREATE INDEX entity_aliases_tokens ON entity_aliases (tokens);
+CREATE INDEX entity_aliases_ntokens ON entity_aliases (ntokens);
+
+CREATE TABLE mention_entities (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,               -- the mention's idx in mentions
+    entity_id  INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX mention_entities_entity ON mention_entities (entity_id);
+
+CREATE TABLE sentence_embeddings (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,               -- the sentence's idx in sentences
+    model      TEXT NOT NULL,                  -- which embedder made the vector
+    vector     BLOB NOT NULL,                  -- little-endian float32, L2-normalised
+    PRIMARY KEY (article_id, idx, model)
+);
+CREATE INDEX sentence_embeddings_model ON sentence_embeddings (model);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_NEAR_DUPLICATES, _V3_ENTITIES_AND_VECTORS)
 
 _BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
