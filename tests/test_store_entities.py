@@ -4,7 +4,9 @@ pipeline and the real multilingual embedder."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -119,3 +121,31 @@ def test_embed_and_similar_commands(store: Store) -> None:
     assert len(rows) == 2 and rows[0]["article"] == "second" and "Farmers" in rows[0]["text"]
     out = runner.invoke(main, ["similar", "farmers", "--db", str(Path(db).with_name("no.db"))])
     assert out.exit_code == 2
+
+
+class _Counting:
+    """The real default embedder, recording which texts it was asked to embed."""
+
+    def __init__(self) -> None:
+        from newsprism.embed import default_embedder
+
+        self.inner = default_embedder()
+        self.dim = self.inner.dim
+        self.asked: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        self.asked.extend(texts)
+        return self.inner.embed(texts)
+
+
+def test_compare_from_the_collection_reads_stored_sentence_vectors(store: Store) -> None:
+    from newsprism.stored import compare_stored
+
+    ids = [a.id for a in store]
+    first = _Counting()
+    cov = compare_stored(store, ids, embedder=first)
+    assert cov.facts and embedded_count(store) > 0
+    sentences = {s.text for a in cov.articles for s in a.sentences if not s.heading}
+    again = _Counting()
+    assert compare_stored(store, ids, embedder=again).facts == cov.facts
+    assert not sentences & set(again.asked)  # sentence vectors came from the file

@@ -15,6 +15,7 @@ from .embed import Embedder
 from .model import Article, Coverage, Failure
 from .pipeline import PipelineOptions, Timings, compare_annotated
 from .store import Store
+from .store.vectors import stored_embedder
 
 __all__ = ["compare_stored", "duplicate_note", "load_stored"]
 
@@ -66,11 +67,13 @@ def compare_stored(
     """The coverage diff of the stored articles ``ids``; unknown ids are failures."""
     articles, failures = load_stored(store, ids)
     note = duplicate_note(store, [a.id for a in articles], dedupe)
+    # Sentence vectors are stored in the collection the first time and read back after.
+    vectors = stored_embedder(store, [a.id for a in articles], embedder)
     return compare_annotated(
         articles,
         options,
         failures=failures,
         warnings=[note] if note else [],
-        embedder=embedder,
+        embedder=vectors,
         timings=timings,
     )

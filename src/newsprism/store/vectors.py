@@ -18,7 +18,15 @@ import numpy.typing as npt
 from newsprism.embed import Embedder, default_embedder
 from newsprism.store.db import Store, StoreError
 
-__all__ = ["DEFAULT_MODEL", "Neighbour", "embed_stored", "embedded_count", "nearest"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "Neighbour",
+    "StoredFirst",
+    "embed_stored",
+    "embedded_count",
+    "nearest",
+    "stored_embedder",
+]
 
 DEFAULT_MODEL = "e5-small"
 _BATCH = 256
@@ -140,3 +148,49 @@ def nearest(
     best = np.argpartition(distances, count - 1)[:count]
     order = sorted(best.tolist(), key=lambda i: (float(distances[i]), i))
     return [Neighbour(str(rows[i][0]), int(rows[i][1]), float(distances[i])) for i in order]
+
+
+class StoredFirst:
+    """An :class:`~newsprism.embed.Embedder` that answers from the vectors stored for
+    some articles' sentences and asks ``inner`` only for other texts (the reported
+    claims and counted phrases the coverage diff also embeds)."""
+
+    def __init__(self, known: dict[str, Vector], inner: Embedder) -> None:
+        self._known = known
+        self._inner = inner
+        self.dim = inner.dim
+
+    def embed(self, texts: Sequence[str]) -> Vector:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        missing = [i for i, t in enumerate(texts) if t not in self._known]
+        for i, t in enumerate(texts):
+            if t in self._known:
+                out[i] = self._known[t]
+        if missing:
+            out[missing] = self._inner.embed([texts[i] for i in missing])
+        return out
+
+
+def stored_embedder(
+    store: Store,
+    article_ids: Iterable[str],
+    embedder: Embedder | None = None,
+    *,
+    model: str = DEFAULT_MODEL,
+) -> StoredFirst:
+    """Store the missing sentence vectors of ``article_ids`` (once), then an embedder
+    that serves them from the collection."""
+    ids = list(dict.fromkeys(article_ids))
+    inner = embedder or default_embedder()
+    embed_stored(store, ids, inner, model=model)
+    known: dict[str, Vector] = {}
+    for article_id in ids:
+        rows = store.connection.execute(
+            "SELECT s.text, e.vector FROM sentence_embeddings e JOIN sentences s"
+            " ON s.article_id = e.article_id AND s.idx = e.idx"
+            " WHERE e.article_id = ? AND e.model = ?",
+            (article_id, model),
+        )
+        for text, blob in rows:
+            known[str(text)] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
+    return StoredFirst(known, inner)
