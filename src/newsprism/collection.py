@@ -43,7 +43,14 @@ from newsprism.errors import EmptyDocument, InputError, MalformedDocument
 from newsprism.ingest import FileTooLarge, ReadOptions, ReadResult, clean_text, read_path
 from newsprism.ingest.decode import decode_bytes
 from newsprism.ingest.feeds import FEED_EXT, read_feed
-from newsprism.ingest.readers import HTML_EXT, JSON_EXT, JSONL_EXT, parse_date, source_from_url
+from newsprism.ingest.readers import (
+    HTML_EXT,
+    JSON_EXT,
+    JSONL_EXT,
+    parse_date,
+    read_capped,
+    source_from_url,
+)
 from newsprism.ingest.warc import WARC_EXT, read_warc
 from newsprism.language import detect_language, normalise_code
 from newsprism.model import Article, Failure
@@ -201,7 +208,7 @@ def read_file(path: Path | str, options: ReadOptions | None = None) -> ReadResul
     path = Path(path)
     if path.suffix.lower() != ".gz":
         if path.suffix.lower() == ".csv":
-            return read_csv(path, _read_bytes(path, opts.max_bytes), opts)
+            return read_csv(path, read_capped(path, opts.max_bytes), opts)
         if path.suffix.lower() in FEED_EXT:
             return read_feed(path, opts)
         if path.suffix.lower() in WARC_EXT:
@@ -219,18 +226,6 @@ def read_file(path: Path | str, options: ReadOptions | None = None) -> ReadResul
         tmp.write_bytes(data)
         reader = read_feed if inner.suffix.lower() in FEED_EXT else read_path
         return _relocate(reader(tmp, opts), tmp, path)
-
-
-def _read_bytes(path: Path, limit: int) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise FileTooLarge(
-                f"{path}: file too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB)"
-            )
-        return path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
 
 
 # --- CSV --------------------------------------------------------------------------------

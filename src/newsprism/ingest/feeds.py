@@ -33,11 +33,11 @@ from pathlib import Path
 from newsprism.errors import EmptyDocument, InputError, MalformedDocument
 from newsprism.ingest.decode import decode_bytes
 from newsprism.ingest.readers import (
-    FileTooLarge,
     ReadOptions,
     ReadResult,
     _make,
     parse_date,
+    read_capped,
     source_from_url,
 )
 from newsprism.model import Article, Failure
@@ -231,16 +231,7 @@ def read_feed(path: Path | str, options: ReadOptions | None = None) -> ReadResul
     """Articles of the RSS/Atom feed file ``path`` (see the module docs)."""
     opts = options or ReadOptions()
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > opts.max_bytes:
-            raise FileTooLarge(
-                f"{path}: file too large ({size / 1e6:.1f} MB; the limit is "
-                f"{opts.max_bytes / 1e6:.1f} MB)"
-            )
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    data = read_capped(path, opts.max_bytes)
     return parse_feed(data, path, opts)
 
 

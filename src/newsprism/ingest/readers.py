@@ -358,6 +358,19 @@ def _sniff(path: Path, text: str) -> str:
     return "text"
 
 
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, refusing a file larger than ``limit`` before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise FileTooLarge(
+                f"{path}: file too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB)"
+            )
+        return path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+
+
 def read_path(path: Path | str, options: ReadOptions | None = None) -> ReadResult:
     """Read one file into articles (see the module docs for formats and errors)."""
     opts = options or ReadOptions()
@@ -366,16 +379,7 @@ def read_path(path: Path | str, options: ReadOptions | None = None) -> ReadResul
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a file")
-    try:
-        size = path.stat().st_size
-        if size > opts.max_bytes:
-            raise FileTooLarge(
-                f"{path}: file too large ({size / 1e6:.1f} MB; the limit is "
-                f"{opts.max_bytes / 1e6:.1f} MB)"
-            )
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    data = read_capped(path, opts.max_bytes)
     decoded = decode_bytes(data, str(path), opts.encoding)
     warnings = (f"{path}: repaired mis-decoded characters (mojibake)",) if decoded.repaired else ()
     kind = _sniff(path, decoded.text)
