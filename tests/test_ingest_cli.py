@@ -193,14 +193,16 @@ def test_cli_ingest_exit_codes_and_summary(cli: click.Group, corpus: Path, tmp_p
     db = str(tmp_path / "c.db")
     first = run(cli, "ingest", str(corpus), "--db", db)
     assert first.exit_code == 1
-    assert first.stdout.strip() == "ingested 5, duplicates 1, failed 4, skipped 2"
+    assert first.stdout.startswith("ingested 5, duplicates 1, failed 4, skipped 2; stories: ")
     assert first.stderr.count("failed: ") == 4 and "(hint: " in first.stderr
     clean = run(cli, "ingest", str(corpus / "storm.txt"), str(corpus / "wall.csv"), "--db", db)
     assert clean.exit_code == 1  # the CSV's empty row fails again
     ok = run(cli, "ingest", str(corpus / "storm.txt"), "--db", db, "--format", "json")
     assert ok.exit_code == 0
     assert json.loads(ok.stdout) == {"ingested": 0, "duplicates": 1, "failed": 0, "skipped": 0,
-                                     "ids": [], "failures": [], "warnings": []}  # fmt: skip
+                                     "ids": [], "failures": [], "warnings": [],
+                                     "stories": {"articles": 0, "created": 0, "joined": 0,
+                                                 "merged": 0}}  # fmt: skip
     with Store(db) as store:
         assert store.connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert len(store) == 5

@@ -155,7 +155,11 @@ def _ingest_command(main: click.Group) -> None:
                 f"ingested {summary.ingested}, duplicates {summary.duplicates}, "
                 f"failed {summary.failed}"
             )
-            click.echo(line + (f", skipped {summary.skipped}" if summary.skipped else ""))
+            line += f", skipped {summary.skipped}" if summary.skipped else ""
+            if summary.stories and summary.stories.articles:
+                st = summary.stories
+                line += f"; stories: {st.created} new, {st.joined} joined, {st.merged} merged"
+            click.echo(line)
         sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
 
 

@@ -34,7 +34,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ from newsprism.model import Article, Failure
 from newsprism.pipeline import PipelineOptions, Timings, _annotate_cached, _failure
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store, content_hash
 from newsprism.store.entities import link_stored
+from newsprism.stories.store import StoryOptions, StoryUpdate, update_stories
 
 __all__ = [
     "CSV_COLUMNS",
@@ -90,11 +91,14 @@ class IngestOptions:
     and an article already stored is never annotated again.
     ``near_duplicates``: how new articles are linked to near-duplicates already stored
     (see ``newsprism.dedupe``); ``None`` turns linking off.
+    ``stories``: how articles not in a story yet are put into stories after the run
+    (see ``newsprism.stories``); ``None`` leaves them for a later run.
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(cache=False))
     near_duplicates: DedupeOptions | None = field(default_factory=DedupeOptions)
+    stories: StoryOptions | None = field(default_factory=StoryOptions)
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class IngestSummary:
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    stories: StoryUpdate | None = None
 
 
 @dataclass(frozen=True)
@@ -435,7 +440,13 @@ def ingest(
         report(path, done)
     if opts.near_duplicates is not None:  # articles stored by a run killed before linking
         index_missing(store, opts.near_duplicates)
-    return tally.summary()
+    summary = tally.summary()
+    if opts.stories is not None:  # every article in no story yet, this run's and earlier
+        started = time.perf_counter()
+        summary = replace(summary, stories=update_stories(store, None, opts.stories))
+        if timings is not None:
+            timings.add("stories", time.perf_counter() - started)
+    return summary
 
 
 # --- listing and search -----------------------------------------------------------------
@@ -491,4 +502,5 @@ def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
             {"path": f.path, "reason": f.reason, "hint": f.hint} for f in summary.failures
         ],
         "warnings": list(summary.warnings),
+        "stories": asdict(summary.stories) if summary.stories else None,
     }

@@ -44,6 +44,7 @@ from newsprism.ingest.readers import _read_html, _read_json, _read_text, parse_d
 from newsprism.model import Article, Failure
 from newsprism.pipeline import PipelineOptions, _failure
 from newsprism.store import Store
+from newsprism.stories.store import update_stories
 
 __all__ = [
     "FeedItem",
@@ -422,7 +423,10 @@ def fetch(
             done += 1
             if progress is not None:
                 progress(FetchProgress(url, done, done + len(queue), run.summary()))
-    return run.summary()
+    summary = run.summary()
+    if summary.fetched:  # the new articles join their stories, as with ingest
+        update_stories(store)
+    return summary
 
 
 def summary_to_dict(summary: FetchSummary) -> dict[str, Any]:

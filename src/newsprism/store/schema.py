@@ -199,7 +199,55 @@ CREATE TABLE sentence_embeddings (
 CREATE INDEX sentence_embeddings_model ON sentence_embeddings (model);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_NEAR_DUPLICATES, _V3_ENTITIES_AND_VECTORS)
+_V4_STORIES = """
+CREATE TABLE story_docs (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    language   TEXT NOT NULL,
+    published  TEXT,                           -- ISO date
+    anchor     INTEGER,                        -- the year the article is about
+    terms      TEXT NOT NULL,                  -- JSON {word: weight}, L2-normalised
+    names      TEXT NOT NULL,                  -- JSON {name: weight}, L2-normalised
+    vector     BLOB NOT NULL                   -- little-endian float32, L2-normalised
+);
+
+CREATE TABLE stories (
+    id          TEXT PRIMARY KEY,              -- st-<hash of the founding article id>
+    title       TEXT NOT NULL DEFAULT '',
+    founder     TEXT NOT NULL,                 -- the article that started it
+    first_seen  TEXT,                          -- ISO date of the oldest dated article
+    last_seen   TEXT,                          -- ISO date of the newest dated article
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    merged_into TEXT REFERENCES stories (id)   -- set when merged into an older story
+);
+
+CREATE TABLE story_articles (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    story_id   TEXT NOT NULL REFERENCES stories (id),
+    score      REAL NOT NULL,
+    reason     TEXT NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles (story_id);
+
+CREATE TABLE story_events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL,                  -- created | joined | merged
+    story_id   TEXT NOT NULL,
+    other_id   TEXT,                           -- merged: the story merged into story_id
+    article_id TEXT,
+    score      REAL NOT NULL,
+    reason     TEXT NOT NULL
+);
+CREATE INDEX story_events_story ON story_events (story_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2_NEAR_DUPLICATES,
+    _V3_ENTITIES_AND_VECTORS,
+    _V4_STORIES,
+)
 
 _BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,300 @@
+"""Streaming story clustering: each new article joins a story or starts one.
+
+Articles arrive in batches (an ingest run). A batch is split by publication day and
+handled a day at a time, oldest first (undated articles last). Within one day the
+articles are clustered together by average link on the pair score (see ``bag.py``),
+so their order within the day does not matter; each resulting group then joins the
+active story with the best average link above ``threshold`` or starts a new story.
+Finally, stories touched by the day are merged with any active story whose average
+link to them is above ``threshold`` (the older id survives; the merge is recorded).
+
+Only *active* stories are candidates: those seen within ``active_days`` of the newest
+publication date, at most ``max_active`` of them (the least recently updated leave
+first). Memory is therefore bounded by ``max_active`` bags, whatever the stream length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
+from scipy.spatial.distance import squareform
+
+from .bag import Bag, LinkWeights, Score, link, shared_names
+from .features import StoryDoc
+
+__all__ = ["ClusterOptions", "Story", "StoryClusterer", "StoryEvent", "pair_scores", "story_id"]
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Options of story clustering.
+
+    ``threshold``: the average-link score an article (or a story) needs to join a story.
+    ``candidates``: active stories scored per group, nearest by embedding first.
+    ``max_batch``: articles clustered together at most (larger days are cut in chunks).
+    ``active_days``/``max_active``: which stories stay candidates (see module doc).
+    ``max_terms``/``max_names``: entries kept in a story's summed vectors.
+    """
+
+    threshold: float = 0.2
+    weights: LinkWeights = field(default_factory=LinkWeights)
+    candidates: int = 12
+    max_batch: int = 2000
+    active_days: int = 30
+    max_active: int = 20_000
+    max_terms: int = 400
+    max_names: int = 200
+
+
+@dataclass
+class Story:
+    """An active story: its id, its summed features and when it was seen."""
+
+    id: str
+    title: str
+    bag: Bag
+    first_seen: date | None
+    last_seen: date | None
+    touched: int  # the batch that last changed it (for eviction)
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """What happened: ``created``, ``joined`` or ``merged`` (``other`` merged into ``story``)."""
+
+    kind: str
+    story: str
+    article: str | None
+    other: str | None
+    score: float
+    reason: str
+
+
+def story_id(founder: str) -> str:
+    """The id of a story started by article ``founder`` (stable across runs)."""
+    return "st-" + hashlib.blake2b(founder.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _sparse(rows: Sequence[dict[str, float] | object], vocab: dict[str, int]) -> csr_matrix:
+    indptr, indices, data = [0], [], []
+    for row in rows:
+        assert isinstance(row, dict)
+        for k, v in row.items():
+            indices.append(vocab.setdefault(k, len(vocab)))
+            data.append(v)
+        indptr.append(len(indices))
+    return csr_matrix(
+        (np.asarray(data, dtype=np.float64), indices, indptr), shape=(len(rows), max(len(vocab), 1))
+    )
+
+
+def pair_scores(docs: Sequence[StoryDoc], w: LinkWeights) -> npt.NDArray[np.float64]:
+    """The pair score of every two articles (the same as ``link`` of two one-article bags)."""
+    vocab: dict[str, int] = {}
+    terms = _sparse([dict(d.terms) for d in docs], vocab)
+    names = _sparse([dict(d.names) for d in docs], {})
+    vectors = np.stack([d.vector for d in docs]).astype(np.float64)
+    langs = np.array([d.language for d in docs])
+    same = langs[:, None] == langs[None, :]
+    t = np.where(
+        same,
+        (terms @ terms.T).toarray(),
+        w.cross_slope * (vectors @ vectors.T) + w.cross_intercept,
+    )
+    n = (names @ names.T).toarray()
+    anchors = np.array([d.anchor if d.anchor is not None else -1 for d in docs])
+    known = anchors >= 0
+    both = known[:, None] & known[None, :]
+    equal = anchors[:, None] == anchors[None, :]
+    clash = (both & ~equal).astype(float)
+    same_year = (both & equal).astype(float)
+    out: npt.NDArray[np.float64] = w.terms * t + w.names * n
+    out += w.same_year * same_year - w.clash * clash
+    return out
+
+
+def _groups(docs: Sequence[StoryDoc], opts: ClusterOptions) -> list[list[int]]:
+    if len(docs) == 1:
+        return [[0]]
+    scores = pair_scores(docs, opts.weights)
+    distance = np.clip(1.0 - scores, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform((distance + distance.T) / 2, checks=False), "average")
+    labels = fcluster(tree, 1.0 - opts.threshold, "distance")
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    # deterministic: groups in the order of their earliest member's id
+    return sorted(groups.values(), key=lambda g: min(docs[i].id for i in g))
+
+
+def _reason(score: Score, a: Bag, b: Bag, threshold: float) -> str:
+    names = ", ".join(shared_names(a, b)) or "none"
+    return (
+        f"average link {score.total:.3f} >= {threshold:.2f} "
+        f"(words {score.terms:.2f}, names {score.names:.2f}, year clash {score.clash:.2f}); "
+        f"shared names: {names}"
+    )
+
+
+def _day_batches(docs: Iterable[StoryDoc], max_batch: int) -> list[list[StoryDoc]]:
+    by_day: dict[date | None, list[StoryDoc]] = {}
+    for d in docs:
+        by_day.setdefault(d.published, []).append(d)
+    days = sorted(k for k in by_day if k is not None) + ([None] if None in by_day else [])
+    out: list[list[StoryDoc]] = []
+    for day in days:
+        batch = by_day[day]
+        out.extend(batch[i : i + max_batch] for i in range(0, len(batch), max_batch))
+    return out
+
+
+class StoryClusterer:
+    """The active stories and the rules that grow them; see the module doc."""
+
+    def __init__(self, options: ClusterOptions | None = None) -> None:
+        self.options = options or ClusterOptions()
+        self.active: dict[str, Story] = {}
+        self._clock = 0
+        self._newest: date | None = None
+        self._index_ids: list[str] = []
+        self._index: npt.NDArray[np.float32] | None = None
+
+    # -- state ---------------------------------------------------------------------------
+
+    def restore(self, story: Story) -> None:
+        """Make a stored story active again (used when resuming a collection)."""
+        self.active[story.id] = story
+        if story.last_seen and (self._newest is None or story.last_seen > self._newest):
+            self._newest = story.last_seen
+        self._index = None
+
+    def _refresh_index(self) -> None:
+        self._index_ids = list(self.active)
+        if self._index_ids:
+            self._index = np.stack([self.active[i].bag.centroid() for i in self._index_ids])
+        else:
+            self._index = None
+
+    def _candidates(self, bag: Bag, exclude: str | None = None) -> list[Story]:
+        if self._index is None:
+            self._refresh_index()
+        if self._index is None:
+            return []
+        sims = self._index @ bag.centroid()
+        k = min(self.options.candidates + 1, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        ordered = sorted(top.tolist(), key=lambda i: -float(sims[i]))
+        out = [self.active.get(self._index_ids[i]) for i in ordered]
+        return [s for s in out if s is not None and s.id != exclude][: self.options.candidates]
+
+    # -- clustering ----------------------------------------------------------------------
+
+    def add(self, docs: Iterable[StoryDoc]) -> list[StoryEvent]:
+        """Cluster ``docs`` into the active stories; the events say where each went."""
+        events: list[StoryEvent] = []
+        for batch in _day_batches(docs, self.options.max_batch):
+            events.extend(self._add_batch(batch))
+        return events
+
+    def _add_batch(self, batch: list[StoryDoc]) -> list[StoryEvent]:
+        opts = self.options
+        self._clock += 1
+        day = batch[0].published
+        if day is not None and (self._newest is None or day > self._newest):
+            self._newest = day
+        events: list[StoryEvent] = []
+        touched: list[str] = []
+        for group in _groups(batch, opts):
+            members = [batch[i] for i in group]
+            bag = Bag.of(members[0])
+            for d in members[1:]:
+                bag.add_doc(d)
+            best: tuple[float, Story, Score] | None = None
+            for story in self._candidates(bag):
+                score = link(bag, story.bag, opts.weights)
+                if score.total >= opts.threshold and (best is None or score.total > best[0]):
+                    best = (score.total, story, score)
+            if best is None:
+                founder = min(members, key=lambda d: d.id)
+                story = Story(story_id(founder.id), founder.title, bag, day, day, self._clock)
+                self.active[story.id] = story
+                events.append(StoryEvent("created", story.id, founder.id, None, 1.0, "new story"))
+                rest = [d for d in members if d is not founder]
+                reason = f"clustered with {founder.id} on arrival"
+                events.extend(StoryEvent("joined", story.id, d.id, None, 1.0, reason) for d in rest)
+            else:
+                _, story, score = best
+                reason = _reason(score, bag, story.bag, opts.threshold)
+                story.bag.absorb(bag)
+                story.bag.prune(opts.max_terms, opts.max_names)
+                self._seen(story, day)
+                events.extend(
+                    StoryEvent("joined", story.id, d.id, None, score.total, reason) for d in members
+                )
+            self._index = None
+            touched.append(story.id)
+        events.extend(self._merge(touched))
+        self._age_out()
+        return events
+
+    def _seen(self, story: Story, day: date | None) -> None:
+        story.touched = self._clock
+        if day is not None:
+            story.first_seen = min(story.first_seen or day, day)
+            story.last_seen = max(story.last_seen or day, day)
+
+    def _merge(self, touched: list[str]) -> list[StoryEvent]:
+        opts = self.options
+        events: list[StoryEvent] = []
+        queue = list(dict.fromkeys(touched))
+        while queue:
+            sid = queue.pop(0)
+            story = self.active.get(sid)
+            if story is None:
+                continue
+            for other in self._candidates(story.bag, exclude=sid):
+                score = link(story.bag, other.bag, opts.weights)
+                if score.total < opts.threshold:
+                    continue
+                keep, gone = sorted((story, other), key=_age)
+                reason = _reason(score, keep.bag, gone.bag, opts.threshold)
+                keep.bag.absorb(gone.bag)
+                keep.bag.prune(opts.max_terms, opts.max_names)
+                for day in (gone.first_seen, gone.last_seen):
+                    self._seen(keep, day)
+                del self.active[gone.id]
+                self._index = None
+                events.append(StoryEvent("merged", keep.id, None, gone.id, score.total, reason))
+                queue.append(keep.id)
+                break
+        return events
+
+    def _age_out(self) -> None:
+        opts = self.options
+        if self._newest is not None:
+            oldest = self._newest.toordinal() - opts.active_days
+            old = [s.id for s in self.active.values() if s.last_seen and _day(s) < oldest]
+            for sid in old:
+                del self.active[sid]
+                self._index = None
+        if len(self.active) > opts.max_active:
+            by_age = sorted(self.active.values(), key=lambda s: (s.touched, s.id))
+            for story in by_age[: len(self.active) - opts.max_active]:
+                del self.active[story.id]
+            self._index = None
+
+
+def _age(story: Story) -> tuple[date, str]:
+    return (story.first_seen or date.max, story.id)
+
+
+def _day(story: Story) -> int:
+    return story.last_seen.toordinal() if story.last_seen else 0
