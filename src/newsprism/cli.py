@@ -154,18 +154,23 @@ _eval_command(
     "attribution", "Attribution (source, cue, content) against PolNeAR-style brat folders."
 )
 _eval_command("language", "Language identification against JSONL rows with known languages.")
+_eval_command(
+    "clustering", "Story clustering against JSONL rows with gold story labels (BCubed, pairwise)."
+)
 
 
 def _register_collection_commands() -> None:
     from .cli_collection import register
     from .cli_export import register as register_export
     from .cli_fetch import register as register_fetch
+    from .cli_stories import register as register_stories
     from .cli_vectors import register as register_vectors
 
     register(main)
     register_fetch(main)
     register_export(main)
     register_vectors(main)
+    register_stories(main)
 
 
 _register_collection_commands()

@@ -17,6 +17,8 @@ TASKS: dict[str, str] = {
     "quantities": "newsprism.evaluate.quantities",
     "attribution": "newsprism.evaluate.attribution",
     "language": "newsprism.evaluate.language",
+    "clustering": "newsprism.evaluate.clustering",
+    "similarity": "newsprism.evaluate.similarity",
 }
 
 
