@@ -289,7 +289,7 @@ def test_counted_key_uses_lemmas() -> None:
 
 def test_indefinite_article_is_not_one() -> None:
     assert find_quantities("Un hombre y una mujer", "es") == ()
-    assert find_quantities("One of the paragraphs is secret.", "en") == ()
+    assert find_quantities("One of them is secret.", "en") == ()
     assert one("killing one civilian").counted == "civilian"
     assert one("caused at least one death").text == "at least one"
 
@@ -416,3 +416,120 @@ def test_change_from_to_is_not_a_range() -> None:
     assert [(q.value, q.qualifier) for q in found] == [(240, "exact"), (273, "exact")]
     assert one("queues of 45g each").unit == "g"
     assert one("There were 4 hundred million people.").value == 4e8
+
+
+# Error classes found on English news (each with sentences written for these tests).
+
+
+def _spans(text: str, lang: str = "en") -> list[tuple[str, float, str | None, str]]:
+    return [(q.text, q.value, q.unit, q.qualifier) for q in find_quantities(text, lang)]
+
+
+def test_range_with_scale_on_second_figure_only() -> None:
+    got = find_quantities("Flats sell for $450,000 to $2.5 million in the new tower.", "en")
+    assert [(q.low, q.high, q.unit, q.qualifier) for q in got] == [
+        (450000.0, 2500000.0, "USD", "range")
+    ]
+    four = find_quantities("four to five thousand fans", "en")[0]
+    assert (four.low, four.high) == (4000.0, 5000.0)
+
+
+def test_range_keeps_currency_and_rate_after_opener() -> None:
+    got = find_quantities("Shares are priced between $31 and $34 per share.", "en")
+    assert [(q.text, q.unit, q.low, q.high) for q in got] == [
+        ("between $31 and $34 per share", "USD/share", 31.0, 34.0)
+    ]
+
+
+def test_between_after_change_verb_is_a_range() -> None:
+    got = find_quantities("Rents should increase between 3% and 4% next year.", "en")
+    assert [(q.low, q.high, q.qualifier) for q in got] == [(3.0, 4.0, "range")]
+    two = find_quantities("Sales rose from 120 to 150 units.", "en")
+    assert [q.value for q in two] == [120.0, 150.0]  # a change keeps both figures
+
+
+def test_change_by_then_level_is_two_figures() -> None:
+    got = find_quantities("Debt grew by $2.1 billion to $30.5 billion last year.", "en")
+    assert [q.value for q in got] == [2.1e9, 30.5e9]
+    rng = find_quantities("Prices could rise by 5 to 10 per cent.", "en")
+    assert [(q.low, q.high) for q in rng] == [(5.0, 10.0)]
+
+
+def test_clock_times_and_era_years_are_not_quantities() -> None:
+    assert _spans("The vote opens at 9 a.m. and closes at 8 pm on Sunday.") == []
+    assert _spans("The fort was built around AD 1200 and 1250 by farmers.") == []
+    assert _spans("Seas may rise sharply by 2150, the study says.") == []
+    assert _spans("The city was founded in 700 BC by traders.") == []
+
+
+def test_leading_dot_decimals_and_sub_prefix() -> None:
+    assert _spans("The team finished with a .450 record.") == [(".450", 0.45, None, "exact")]
+    assert _spans("They build sub-5 nanometre chips.") == [
+        ("sub-5 nanometre", 5.0, "nm", "less_than")
+    ]
+    assert _spans("El equipo ganó .5", "es") == []
+
+
+def test_scientific_notation_fractions_and_folds() -> None:
+    sci = find_quantities("A proton weighs about 1.67×10−27 kilograms.", "en")
+    assert len(sci) == 1 and sci[0].unit == "kg"
+    assert math.isclose(sci[0].value, 1.67e-27)
+    frac = find_quantities("The path is 3/4 mile long; 1⁄8 of it is paved.", "en")
+    assert [q.value for q in frac] == [0.75, 0.125]
+    assert _spans("The attack happened on 9/11 in New York.") == []
+    fold = find_quantities("Profits rose fivefold last year.", "en")
+    assert [(q.value, q.unit) for q in fold] == [(5.0, "times")]
+    share = find_quantities("Two out of five voters stayed home.", "en")
+    assert [round(q.value, 3) for q in share] == [0.4]
+
+
+def test_glued_mil_and_speed_units() -> None:
+    got = find_quantities("He moved RM2.5mil through a 100Mbps line.", "en")
+    assert [(q.value, q.unit) for q in got] == [(2.5e6, "MYR"), (100.0, "Mbps")]
+    assert _spans("Tres mil personas", "es")[0][1] == 3000.0
+
+
+def test_names_addresses_and_compounds_are_not_quantities() -> None:
+    assert _spans("In Asia: Nikkei 225 -0.4% Hang Seng +0.2%.") == [
+        ("-0.4%", -0.4, "%", "exact"),
+        ("0.2%", 0.2, "%", "exact"),
+    ]
+    assert _spans("The FTSE 100 index edged higher on Monday.") == []
+    assert _spans("She bought a flat at 14 Green Park Road last spring.") == []
+    assert _spans("A category 3 storm reached the coast.") == []
+    assert _spans("Striker Jane Doe (9) scored two goals.") == [("two", 2.0, None, "exact")]
+    assert _spans("They rented a three-bed house with a six-speed car.") == []
+    assert _spans("He signed a five-year deal.") == [("five-year", 5.0, "year", "exact")]
+
+
+def test_one_of_the_counts_one() -> None:
+    got = find_quantities("It is one of the oldest bridges in the city.", "en")
+    assert [(q.value, q.counted) for q in got] == [(1.0, "oldest bridges")]
+    assert find_quantities("They used the same one across all sites.", "en") == ()
+
+
+def test_counted_phrase_stops_at_the_plural_head() -> None:
+    got = find_quantities("Some 40 Arsenal fans travelled by train.", "en")
+    assert got[0].counted == "Arsenal fans travelled"
+    went = find_quantities("Nine Arsenal fans went home early.", "en")
+    assert went[0].counted == "Arsenal fans"
+    assert find_quantities("She hired six other nurses.", "en")[0].counted == "other nurses"
+    assert find_quantities("It sold 2m of its phones.", "en")[0].counted == "phones"
+
+
+def test_units_after_the_number_and_spaced_prefixes() -> None:
+    assert _spans("Le billet coûte 1 200 € au total.", "fr")[0][2] == "EUR"
+    assert _spans("The bid was C $7 a share.")[0][2] == "CAD/share"
+    assert _spans("It hit 90 m.p.h. on the straight.")[0][2] == "mph"
+    assert _spans("A 90,000 barrel-a-day plant opened.")[0][2] == "bbl/day"
+    assert _spans("It makes 400 lb-ft of torque.")[0][2] == "lb·ft"
+    assert _spans("Ten European leaders met.")[0][2] is None
+
+
+def test_elided_unit_is_taken_from_the_neighbour() -> None:
+    got = find_quantities("Her weight fell from 80 kg to 72 by June.", "en")
+    assert [(q.value, q.unit) for q in got] == [(80.0, "kg"), (72.0, "kg")]
+    homes = find_quantities("It sold 300 homes in May and 250 in June.", "en")
+    assert [q.counted for q in homes] == ["homes", "homes"]
+    screen = find_quantities("It has a 6- or 7-inch screen.", "en")
+    assert [(q.value, q.unit) for q in screen] == [(6.0, "in"), (7.0, "in")]

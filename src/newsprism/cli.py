@@ -157,12 +157,16 @@ _eval_command("language", "Language identification against JSONL rows with known
 _eval_command(
     "clustering", "Story clustering against JSONL rows with gold story labels (BCubed, pairwise)."
 )
+_eval_command(
+    "similarity", "Article-pair similarity against SemEval-2022 Task 8 rows (Pearson, 1-4 scale)."
+)
 
 
 def _register_collection_commands() -> None:
     from .cli_collection import register
     from .cli_export import register as register_export
     from .cli_fetch import register as register_fetch
+    from .cli_similarity import register as register_similarity
     from .cli_stories import register as register_stories
     from .cli_vectors import register as register_vectors
 
@@ -171,6 +175,7 @@ def _register_collection_commands() -> None:
     register_export(main)
     register_vectors(main)
     register_stories(main)
+    register_similarity(main)
 
 
 _register_collection_commands()

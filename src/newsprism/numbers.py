@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .number_forms import special_numbers
 from .number_words import SCALE_STEMS as _SCALE_STEMS
 from .number_words import SCALES as _SCALES
 from .number_words import VAGUE as _VAGUE
@@ -67,6 +68,7 @@ _NUM_RE = re.compile(
     _NUM_TEMPLATE.replace("{space}", r"|(?: \d{3}(?![\d.,]\d))+").replace(
         r"(?<![\w.,\u00a0\u202f])", r"(?:(?<![\w.,\u00a0\u202f])|" + _GLUED_PREFIX + ")", 1
     )
+    + r"|(?<=[\s(\[$])\.\d+(?![\d.,]\d|\d)"  # ".500 record", ".001 per cent" (English)
 )
 #: Fractions written in words: "a third of", "two-thirds", "half the", "one quarter".
 _FRACTION_RE = re.compile(
@@ -85,7 +87,7 @@ _ORDINAL_SUFFIX = re.compile(
 _GLUED_UNIT = re.compile(
     r"(?:bn|mn|mln|mld|mrd|k|m|km|cm|mm|kg|g|mg|t|tn|h|ha|pc|s|min|ft|lb|lbs|l|ml|mph|p|gb|mb|tb|"
     r"bhp|hp|ps|w|kw|mw|gw|kwh|mwh|gwh|hz|khz|mhz|ghz|mah|v|kv|ppm|ppb|mpg|rpm|m2|km2|sqm|sqft|"
-    r"nm|μm|µm|gt|oz|mi|in|yd|sec|hrs?|mins|kph|bps|bp|x|c|f|g|sq|b)"
+    r"nm|μm|µm|gt|oz|mi|in|yd|sec|hrs?|mins|kph|bps|bp|x|c|f|g|sq|b|kbps|mbps|gbps|fold|mil)"
     r"(?!\w)",
     re.IGNORECASE,
 )
@@ -94,7 +96,8 @@ _VAGUE_OF = re.compile(r"\s+(?:of|de|d'|d’)\s*([^\W\d_]+)", re.IGNORECASE)
 _ONE = frozenset(_w("a an one un une ein eine einer einen uno una um uma een"))
 _HYPHEN_CHAIN = re.compile(r"[\d-]*\d-\d+-\d[\d-]*")
 _NUMERO_WORDS = frozenset(
-    _w("no nr nº № # number número numéro nummer номер номера article artículo paragraph page")
+    _w("""no nr nº № # number número numéro nummer номер номера article artículo paragraph page
+    category level stage phase type tier grade chapter section""")
 )
 
 
@@ -277,8 +280,11 @@ def _digit_skip(text: str, start: int, end: int, language: str | None) -> tuple[
         and start >= 2
         and text[start - 2].isalpha()
         and not _MINUS_WORD.search(text, max(0, start - 6), start)
+        and not _SUB.search(text, max(0, start - 5), start)
     ):
-        return "code", end  # Shahed-136, COVID-19
+        return "code", end  # Shahed-136, COVID-19 (not "sub-300")
+    if _CLOCK.match(text, end):
+        return "time", end  # 11 a.m., 2 p.m., 5pm
     if before in "/:" or (after in ":/" and end + 1 < len(text) and text[end + 1].isdigit()):
         return ("time" if ":" in (before, after) else "date"), end
     if after == "." and end + 1 < len(text) and text[end + 1].isdigit():
@@ -349,6 +355,13 @@ def _overlaps(tok: NumberToken, spans: list[tuple[int, int]]) -> bool:
 #: "35m of its devices", "1.2m tons", "2.7m people": a glued ``m`` that counts is a million.
 _MILLION_OF = re.compile(r"\s+(?:of\b|(?:[a-z]+\s+)?(?!miles\b)[a-z]{3,}s\b|people\b)")
 _MINUS_WORD = re.compile(r"(?i)\bminus[ -]$")
+_SUB = re.compile(r"(?i)\bsub-$")
+_CLOCK = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|[AP]\.?M\.?(?!\w))")
+#: Era marks make a number a year: "A.D. 1000", "300 BC", "79 CE".
+_ERA_BEFORE = re.compile(r"(?:\bA\.?D\.?|\bAD)\s*$")
+_ERA_AFTER = re.compile(r"\s*(?:B\.C\.(?:E\.)?|A\.D\.|BCE?\b|CE\b|AD\b)")
+_YEAR_PREP = re.compile(r"(?i)\b(?:by|in|until|till|since|before|after|from|of)\s+$")
+_YEAR_JOIN = re.compile(r"\s*(?:and|to|-|–)\s*")
 
 
 def _sign(text: str, start: int) -> int:
@@ -362,6 +375,15 @@ def _sign(text: str, start: int) -> int:
         if prev in " ($\t\n" and (not after_number or re.match(r"\d+[.,]\d|\d+\s*%", text[start:])):
             return 1
     return 0
+
+
+def _is_year(text: str, start: int, end: int, value: float) -> bool:
+    """1800–2100, a later year after "by"/"in" ("by 2120"), or any year with an era mark."""
+    if 1800 <= value <= 2100:
+        return True
+    if 2100 < value < 2300 and _YEAR_PREP.search(text, max(0, start - 8), start):
+        return True
+    return bool(_ERA_BEFORE.search(text, max(0, start - 6), start) or _ERA_AFTER.match(text, end))
 
 
 def _ordinal_use(text: str, start: int) -> bool:
@@ -378,18 +400,29 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberToken]:
     lang = (language or "").split("-")[0].lower() or None
     out: list[NumberToken] = []
     taken: list[tuple[int, int]] = []
+    for start, end, value in special_numbers(text) if lang in (None, "en") else ():
+        kind = "words" if text[start].isalpha() else "digits"
+        out.append(NumberToken(start, end, value, kind))
+        taken.append((start, end))
+    specials = list(taken)
     for m in _NUM_RE.finditer(text):
         start, end = m.span()
-        value = parse_digits(m.group(), lang)
-        if value is None:
+        raw = m.group()
+        parsed = parse_digits(("0" + raw) if raw[0] == "." else raw, lang)
+        if parsed is None or (specials and _overlaps(NumberToken(start, end, 0), specials)):
             continue
+        if raw[0] == "." and lang not in (None, "en"):
+            continue
+        value = parsed
         skip, end = _digit_skip(text, start, end, lang)
         skip = skip or _date_or_label(text, start, end, value)
-        raw = m.group()
         if raw.startswith("0") and raw.isdigit() and len(raw) > 1:
             skip = skip or "code"
-        if not skip and value.is_integer() and 1800 <= value <= 2100 and raw.isdigit():
+        if not skip and value.is_integer() and raw.isdigit() and _is_year(text, start, end, value):
             skip = "year"
+        after_year = out and out[-1].skip == "year" and raw.isdigit() and 100 <= value <= 2200
+        if not skip and after_year and _YEAR_JOIN.fullmatch(text, out[-1].end, start):
+            skip = "year"  # "between A.D. 1000 and 1260"
         scale = 1.0
         sm = _SCALE_AFTER.match(text, end) if not skip else None
         if sm:
@@ -403,6 +436,8 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberToken]:
                 upper = sm.group(1) == "M" and glued
                 counted = _MILLION_OF.match(text, sm.end(1)) is not None
                 mult = 1e6 if glued and (currency or upper or counted) else None
+            if word == "mil" and (lang == "en" or (lang is None and glued)):
+                mult = 1e6  # "RM3.06mil", "$1 mil"; Spanish "3 mil" is 3,000
             if word == "b":
                 currency = start > 0 and text[start - 1] in "$€£¥₽₴"
                 mult = 1e9 if (currency and glued) or sm.group(1) == "B" else None

@@ -31,9 +31,16 @@ from dataclasses import dataclass
 
 from .model import INF, Article, Quantity, Sentence
 from .numbers import NumberToken, find_numbers, parse_digits
+from .quantity_labels import (
+    age_context,
+    apposed_age,
+    elided_units,
+    is_compound,
+    is_label,
+    keep_single_one,
+)
 from .quantity_relate import RelateOptions, Relation, counted_key, relate
 from .quantity_words import (
-    AGE_CUES,
     AUX,
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
@@ -87,7 +94,8 @@ class QuantityOptions:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|%|[^\w\s]")
-_SIMPLE_WORD = re.compile(r"[^\W\d_]+2?|%|-|°|″|/|²")
+_SIMPLE_WORD = re.compile(r"[^\W\d_]+2?|%|-|°|″|/|²|€|₽|₴")
+_DOTTED_UNIT = re.compile(r"[ \u00a0]?(m\.p\.h|k\.p\.h|m\.p\.g)\.?", re.IGNORECASE)
 _PREV_WORDS = re.compile(r"[^\W\d_]+")
 _UNIT_OF = re.compile(r"\s+(?:de|d'|d’|of|di)\s*([^\W\d_]+)", re.IGNORECASE)
 _MONEY = frozenset({"USD", "EUR", "GBP", "RUB", "UAH"})
@@ -97,12 +105,13 @@ _CHANGE = re.compile(
     r"pass|stieg|sank|gestiegen|gesunken|выр|упа|сниз|увелич|сократ|зрос|впа|знизи)\w*\W+"
     r"(?:\w+\W+){0,3}$"
 )
+#: Range openers that also open a change ("rose from 240 to 273"); "between" never does.
+_FROM_OPEN = frozenset(_w("from de des von от від od van"))
+_BY_CHANGE = re.compile(r"(?i)\b(?:by|um|на)\s*$")
+_OF_DETERMINERS = frozenset(_w("the a an its their his her our my your these those les los las"))
+_PLURAL = re.compile(r"[^\W\d_]{2,}[^su\W\d_]s|people")
+_LEADING = frozenset(_w("other more"))  # "eight other employees", "eight more picks"
 _SKIPPED = frozenset({"ordinal", "date", "time", "code", "label"})
-_ONE_AFTER_STOP = frozenset(
-    _w("of another day time way side hand thing who that which by after more less из з із")
-)
-_ONE_BEFORE_STOP = frozenset(_w("the no any every each this that which"))
-_SINGLE_ONE_LANGS = frozenset({"en", "ru", "uk"})
 
 
 def _lang(language: str | None) -> str | None:
@@ -149,8 +158,8 @@ def _currency_before(text: str, start: int) -> tuple[str, int] | None:
 
 _CURRENCY_BY_LENGTH = sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
 _RATE = re.compile(
-    r"[ \u00a0]*(?:(per|an?)[ \u00a0]+|/[ \u00a0]*)([^\W\d_]+)(?:[ \u00a0]+([^\W\d_]+))?"
-)
+    r"[ \u00a0-]*(?:(per|an?)[ \u00a0-]+|/[ \u00a0]*)([^\W\d_]+)(?:[ \u00a0]+([^\W\d_]+))?"
+)  # "$52 a barrel", "£24 a-year", "52,000 barrel-a-day", "5 km/h"
 _RATE_NOT = frozenset(_w("ago earlier before later after"))
 
 
@@ -180,6 +189,9 @@ def _unit_after(text: str, end: int) -> tuple[str, int] | None:
     """The unit right after ``end`` (only spaces or hyphens between) and where it ends."""
     words: list[tuple[int, int, str]] = []
     pos = end
+    dotted = _DOTTED_UNIT.match(text, end)
+    if dotted and (found := unit_of([dotted.group(1).replace(".", "").lower()])):
+        return found[0], dotted.end()  # "80 m.p.h."
     of = _UNIT_OF.match(text, end)
     if of and (found := unit_of([of.group(1)])) and found[0] in _MONEY:
         return found[0], of.end()  # "2,5 millones de euros", "millions d'euros"
@@ -214,8 +226,8 @@ def _counted(
     if after_unit and (not words or words[0][2].lower() not in ofs):
         return None
     while i < len(words) and words[i][2].lower() in ofs and not out:
-        i += 1  # "thousands of people", "miles de personas"
-        while i < len(words) and words[i][2].lower() in ("the", "les", "los", "las", "the"):
+        i += 1  # "thousands of people", "miles de personas", "one of my stores"
+        while i < len(words) and words[i][2].lower() in _OF_DETERMINERS:
             i += 1
     content = 0
     prev_end = words[i - 1][1] if i else pos
@@ -238,7 +250,11 @@ def _counted(
             out.extend((w, nxt))  # "prisoners of war"
             i, prev_end, content = i + 2, words[i + 1][1], content + 1
             continue
-        if low in stop or low in aux or (lang not in STOP and len(low) <= 2):
+        if out and lang in (None, "en") and _PLURAL.fullmatch(out[-1]):
+            break  # the head noun ends the phrase: "Liverpool fans [went]"
+        if low in stop and not (not out and low in _LEADING):
+            break
+        if low in aux or (lang not in STOP and len(low) <= 2):
             break
         out.append(w)
         content += 1
@@ -249,16 +265,6 @@ def _counted(
     if out and j < len(words) and words[j][2][0].isalpha() and is_event_word(words[j][2], lang):
         out.append(words[j][2])
     return " ".join(out) if out else None
-
-
-def _keep_single_one(text: str, tok: NumberToken, lang: str | None) -> bool:
-    if lang is not None and lang not in _SINGLE_ONE_LANGS:
-        return False
-    nxt = _words_after(text, tok.end, 30)
-    prev = _PREV_WORDS.findall(text[max(0, tok.start - 20) : tok.start])
-    if prev and prev[-1].lower() in _ONE_BEFORE_STOP:
-        return False
-    return bool(nxt) and nxt[0][2][0].isalpha() and nxt[0][2].lower() not in _ONE_AFTER_STOP
 
 
 def _interval(value: float, kind: str, opts: QuantityOptions) -> tuple[float, float, bool, bool]:
@@ -292,6 +298,7 @@ class _Draft:
     qualifier: str = "exact"
     low_inc: bool = True
     high_inc: bool = True
+    first: int = -1  # where the first figure of a range starts
 
 
 def _bare_between(text: str, a: NumberToken, b: NumberToken) -> str | None:
@@ -339,13 +346,23 @@ def _ranges(text: str, toks: list[NumberToken], lang: str | None) -> list[_Draft
             cur_a = _currency_before(text, a.start)
             a_start = cur_a[1] if cur_a else a.start
             om = opening.search(text, max(0, a_start - 12), a_start)
-            if om and _CHANGE.search(text, max(0, om.start() - 40), om.start()):
+            if (
+                om
+                and om.group(1).lower() in _FROM_OPEN
+                and _CHANGE.search(text, max(0, om.start() - 40), om.start())
+            ):
                 om = jm = None  # "rose from 240 to 273" is a change, not a range
+            if jm and not om and _by_change(text, a, b, a_start):
+                jm = None  # "increased by $43.6 billion to $419.2 billion"
             if jm and between is not None and (om or is_plain_join(between)):
                 low = a.value * _implied_scale(a, b)
+                if low >= b.value:
+                    low = a.value  # "$370,000 to $5.5 million": no implied scale
                 if low < b.value and a.kind != "vague" and b.kind != "vague":
                     start = om.start(1) if om else a.start
-                    drafts.append(_Draft(b, start, b.end, b.value, low, b.value, "range"))
+                    drafts.append(
+                        _Draft(b, start, b.end, b.value, low, b.value, "range", first=a.start)
+                    )
                     i += 2
                     continue
             if _score_pair(text, a, b):
@@ -354,6 +371,17 @@ def _ranges(text: str, toks: list[NumberToken], lang: str | None) -> list[_Draft
         drafts.append(_Draft(a, a.start, a.end, a.value, a.value, a.value))
         i += 1
     return drafts
+
+
+def _by_change(text: str, a: NumberToken, b: NumberToken, a_start: int) -> bool:
+    """ "grew by $5 billion to $40 billion", "rose by 2% to 5%": the change and the level
+    reached (each figure written with its unit), not a range ("by 5 to 10 per cent")."""
+    if not _BY_CHANGE.search(text, max(0, a_start - 10), a_start):
+        return False
+    if a_start < a.start:
+        return True  # a currency sign before each figure
+    unit_a = _unit_after(text, a.end)
+    return unit_a is not None and unit_a[1] <= b.start
 
 
 def _score_pair(text: str, a: NumberToken, b: NumberToken) -> bool:
@@ -381,6 +409,9 @@ def find_quantities(
             continue  # "ciento" in "254 por ciento"
         qual = _qualifier(text, d.start, lang) if d.qualifier == "exact" else None
         currency = _currency_before(text, d.start)
+        if currency is None and d.first > d.start:
+            currency = _currency_before(text, d.first)  # "between $62 and $68"
+            currency = (currency[0], d.start) if currency else None
         if currency and qual is None and d.qualifier == "exact":
             qual = _qualifier(text, currency[1], lang)
         unit_found = _unit_after(text, d.end)
@@ -388,8 +419,10 @@ def find_quantities(
         measured = unit_found is not None and unit_found[0] in ("%", *_MONEY, "km", "m", "t")
         if tok.skip == "year" and not (opts.keep_years or qual or currency or measured):
             continue
+        if unit is None and is_compound(text, tok):
+            continue  # "a four-door car", "a six-speed gearbox"
         is_one = tok.kind == "words" and tok.value == 1 and " " not in text[tok.start : tok.end]
-        if is_one and qual is None and not _keep_single_one(text, tok, lang):
+        if is_one and qual is None and not keep_single_one(text, tok, lang):
             continue
         vague = tok.kind == "vague"
         prev = _PREV_WORDS.findall(text[max(0, d.start - 12) : d.start])
@@ -415,15 +448,15 @@ def find_quantities(
             unit is None
             and tok.kind == "digits"
             and qual is None
-            and _is_label(text, d.start, lang)
+            and is_label(text, d.start, d.end, lang)
         ):
             continue  # "iPhone 11", "S&P 500", "Game 7"
         rate = _rate_after(text, end, unit) if unit else None
         if rate is not None:
             unit, end = rate
-        if unit is None and _apposed_age(text, d.start, end, d.value):
+        if unit is None and apposed_age(text, d.start, end, d.value):
             unit = "year_of_age"  # "Maddon, 66, has"
-        if unit == "year" and _age_context(text, start):
+        if unit == "year" and age_context(text, start):
             unit = "year_of_age"
         counted = _counted(text, end, lang, opts, unit is not None and unit != "year_of_age")
         idx = bisect.bisect_right(starts, start) - 1
@@ -446,38 +479,7 @@ def find_quantities(
                 sentence=sentence,
             )
         )
-    return tuple(out)
-
-
-_TITLE_WORD = re.compile(r"[A-Z][\w&]*|[a-z]+[A-Z]\w*")
-
-
-def _is_label(text: str, start: int, lang: str | None) -> bool:
-    """A number right after a capitalised name is part of that name ("iPhone 11", "Game 7")."""
-    head = text[max(0, start - 60) : start]
-    m = re.search(r"([\w&]+)([ \u00a0])$", head)
-    if m is None or not _TITLE_WORD.fullmatch(m.group(1)) or lang not in (None, "en"):
-        return False
-    before = head[: m.start()].rstrip()
-    if not before or before[-1] in '.!?:;"“(\n':
-        return False  # sentence start: "In 2019 …", "Russia: 300 …"
-    window = re.findall(r"[^\W\d_]+", text[max(0, start - 40) : start + 40])
-    return any(w.islower() and len(w) >= 4 for w in window)  # not a title-case headline
-
-
-def _apposed_age(text: str, start: int, end: int, value: float) -> bool:
-    """ "Maddon, 66, said": a person's age between commas after a name."""
-    if not (float(value).is_integer() and 15 <= value <= 110):
-        return False
-    if text[end : end + 1] != "," or text[max(0, start - 2) : start] != ", ":
-        return False
-    m = re.search(r"([A-Z][\w'’-]+), $", text[max(0, start - 40) : start])
-    return m is not None
-
-
-def _age_context(text: str, start: int) -> bool:
-    words = _PREV_WORDS.findall(text[max(0, start - 40) : start])
-    return any(w.lower() in AGE_CUES for w in words[-5:])
+    return elided_units(text, out)
 
 
 def annotate_quantities(article: Article, options: QuantityOptions | None = None) -> Article:

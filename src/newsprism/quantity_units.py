@@ -27,6 +27,10 @@ CURRENCY_SYMBOLS = {
     "$A": "AUD",
     "AU$": "AUD",
     "C$": "CAD",
+    "C $": "CAD",
+    "A $": "AUD",
+    "AU $": "AUD",
+    "NZ $": "NZD",
     "CA$": "CAD",
     "NZ$": "NZD",
     "S$": "SGD",
@@ -91,6 +95,7 @@ _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "USD": ("dollars", "dollar", "dólares", "dólar", "us dollars", "usd", "us dollar"),
     "AUD": ("australian dollars", "australian dollar", "aud"),
+    "NZD": ("new zealand dollars", "new zealand dollar", "nzd"),
     "CAD": ("canadian dollars", "canadian dollar", "cad"),
     "HKD": ("hong kong dollars", "hkd"),
     "JPY": ("yen", "jpy", "japanese yen", "иен", "йен"),
@@ -104,7 +109,7 @@ _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "sen": ("sen",),
     "point": ("points", "point", "pts", "puntos", "points", "punkte", "пунктов", "пункта"),
     "bp": ("basis points", "basis point", "bps", "bp", "points de base", "puntos básicos"),
-    "times": ("times", "fois", "veces", "mal", "раз", "раза"),
+    "times": ("times", "fold", "fois", "veces", "mal", "раз", "раза"),
     "in": ("inches", "inch", "″", "pulgadas", "zoll", "дюймов"),
     "yd": ("yards", "yard", "yds"),
     "second": ("seconds", "second", "sec", "secs", "segundos", "secondes", "sekunden", "секунд"),
@@ -124,6 +129,9 @@ _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "mAh": ("mah",),
     "V": ("volts", "volt"),
     "GB": ("gb", "gigabytes", "gigabyte"),
+    "kbps": ("kbps", "kb / s", "kilobits per second"),
+    "Mbps": ("mbps", "mbit / s", "mb / s", "megabits per second"),
+    "Gbps": ("gbps", "gbit / s", "gb / s", "gigabits per second"),
     "MB": ("mb", "megabytes", "megabyte"),
     "TB": ("tb", "terabytes", "terabyte"),
     "ppb": ("ppb", "parts per billion"),
@@ -133,6 +141,8 @@ _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "mpg": ("mpg", "miles per gallon"),
     "rpm": ("rpm", "revolutions per minute"),
     "lb": ("lb", "lbs", "pounds", "pound"),
+    "lb·ft": ("lb ft", "lb - ft", "pound - feet", "pound feet", "pound - foot"),
+    "MMBtu": ("mmbtu", "mmbtus", "million btu"),
     "oz": ("oz", "ounces", "ounce"),
     "mg": ("mg", "milligrams", "milligram", "мг"),
     "ml": ("ml", "millilitres", "milliliters", "millilitre", "milliliter", "мл"),
@@ -177,10 +187,10 @@ _UNIT_WORDS: dict[str, tuple[str, ...]] = {
     "ksi": ("ksi",),
     "MPa": ("mpa", "megapascals"),
     "kn": ("knots", "kt", "kts"),
-    "EUR": ("euros", "euro", "eur", "евро", "євро"),
+    "EUR": ("euros", "euro", "eur", "евро", "євро", "€"),
     "GBP": ("pounds sterling", "gbp", "libras esterlinas"),
-    "RUB": ("rubles", "roubles", "ruble", "rouble", "rublos", "rubel", "rub", "руб", "руб."),
-    "UAH": ("hryvnias", "hryvnia", "hryvnas", "uah", "грн", "грн."),
+    "RUB": ("₽", "rubles", "roubles", "ruble", "rouble", "rublos", "rubel", "rub", "руб", "руб."),
+    "UAH": ("₴", "hryvnias", "hryvnia", "hryvnas", "uah", "грн", "грн."),
     "km": (
         "km",
         "kilometers",
@@ -216,8 +226,17 @@ _UNIT_WORDS: dict[str, tuple[str, ...]] = {
         "м",
     ),
     "mi": ("miles", "mile", "millas", "meilen", "миль"),
-    "cm": ("cm", "centimeters", "centimetres", "centímetros", "centimètres", "см"),
-    "mm": ("mm", "millimeters", "millimetres", "milímetros", "мм"),
+    "cm": (
+        "cm",
+        "centimeters",
+        "centimetres",
+        "centimeter",
+        "centimetre",
+        "centímetros",
+        "centimètres",
+        "см",
+    ),
+    "mm": ("mm", "millimeters", "millimetres", "millimeter", "millimetre", "milímetros", "мм"),
     "ft": ("ft", "feet", "foot", "pies"),
     "g": ("g", "grams", "grammes", "gramos", "gramm", "г"),
     "l": ("l", "liters", "litres", "litros", "liter", "litre", "литров", "літрів"),
@@ -404,7 +423,7 @@ _UNIT_STEMS: tuple[tuple[str, str], ...] = (
     ("доб", "day"),
     ("часов", "hour"),
     ("годин", "hour"),
-    ("euro", "EUR"),
+    ("euro", "EUR"),  # not "European": see unit_of
     ("dolar", "USD"),
 )
 
@@ -439,6 +458,6 @@ def unit_of(words: list[str]) -> tuple[str, int] | None:
             return _UNIT_INDEX[key.lower()], n
     first = words[0].lower() if words else ""
     for stem, unit in _UNIT_STEMS:
-        if first.startswith(stem) and not (stem == "метр" and first.startswith("метро")):
+        if first.startswith(stem) and not first.startswith(("метро", "europ")):
             return unit, 1
     return None

@@ -51,6 +51,8 @@ class QuoteOptions:
     ``indirect``: also find indirect speech (default True).
     ``resolve_descriptions``: let ``the head of US diplomacy`` corefer with the person named
     in the previous sentence (default True).
+    ``parse``: add attributions read from a dependency parse when a parser model is installed
+    for the language (English; default True).
     """
 
     min_words: int = 3
@@ -58,6 +60,7 @@ class QuoteOptions:
     pronoun_window: int = 4
     indirect: bool = True
     resolve_descriptions: bool = True
+    parse: bool = True
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from newsprism.quote_cues import (
     word_set,
 )
 from newsprism.quote_marks import QuoteMark
+from newsprism.quote_parse import ParsedCue, parse_cues, parser_for
 from newsprism.quote_speakers import QuoteOptions, Speaker, SpeakerFinder
 
 __all__ = ["QuoteOptions", "annotate_quotes", "find_quotes"]
@@ -363,8 +364,73 @@ def find_quotes(article: Article, options: QuoteOptions | None = None) -> tuple[
         indirect = finder.indirect(taken)
         indirect = sorted(indirect + finder.extra(taken), key=lambda q: q.start)
         found = finder.revisit(found, indirect) + indirect
+    if finder.opt.parse and (parse := parser_for(article.language)) is not None:
+        parsed = [_from_parse(finder, c) for c in parse_cues(parse(article.text))]
+        found = _merge(found, [p for p in parsed if p is not None], finder.opt.indirect)
     found = _drop_heading_echoes(finder, found)
     return tuple(sorted(found, key=lambda q: (q.start, q.end)))
+
+
+def _from_parse(finder: _Finder, c: ParsedCue) -> Quote | None:
+    """A parsed attribution as a quote; pronouns resolve to the person named before
+    (``he``, ``she``), other pronouns (``they``, ``I``) leave the speaker unknown."""
+    text = finder.text
+    a, b = _trim(text, c.content[0], c.content[1], direct=False)
+    if not word_list(text[a:b]) or c.source is None:
+        return None
+    s, e = c.source
+    name: str | None = text[s:e]
+    persons = [m for m in finder.mentions_in(s, e) if m.label == "PERSON"]
+    if c.alias is not None and not persons:
+        s, e = c.alias
+        name = text[s:e]
+    elif persons and persons[-1].end >= e - 1:  # "Kremlin spokesman Dmitri Peskov": the name
+        s, e, name = persons[-1].start, persons[-1].end, persons[-1].text
+    if c.pronoun:
+        sp = finder.resolve(s) if text[s:e].lower() in finder.cues.singular else None
+        name, s, e = (sp.text, sp.start, sp.end) if sp is not None else (None, -1, -1)
+    return Quote(
+        text=text[a:b],
+        start=a,
+        end=b,
+        direct=False,
+        speaker=name,
+        speaker_start=s if name else -1,
+        speaker_end=e if name else -1,
+        cue=c.cue_text,
+        sentence=finder.sentence_index(a),
+    )
+
+
+def _overlap(x: Quote, y: Quote) -> float:
+    """Shared characters of two quotes, as a share of the shorter one."""
+    inter = min(x.end, y.end) - max(x.start, y.start)
+    return inter / max(1, min(x.end - x.start, y.end - y.start)) if inter > 0 else 0.0
+
+
+def _merge(found: list[Quote], parsed: list[Quote], add: bool) -> list[Quote]:
+    """Direct quotes and rule-based indirect speech, then parsed attributions that are not
+    the same quotation (a direct quote without a speaker takes the parsed one's). With
+    ``add`` False, the parse only supplies speakers of direct quotes.
+    """
+    out = [q for q in found if q.direct]
+    rules = [q for q in found if not q.direct]
+    parsed = [p for p in parsed if not any(_overlap(p, q) > 0.5 for q in rules)]
+    for p in parsed:
+        same = [i for i, q in enumerate(out) if q.direct and _overlap(p, q) > 0.5]
+        for i in same:
+            if out[i].speaker is None and p.speaker is not None:
+                out[i] = replace(
+                    out[i],
+                    speaker=p.speaker,
+                    speaker_start=p.speaker_start,
+                    speaker_end=p.speaker_end,
+                    cue=p.cue,
+                )
+        if add and not same:
+            out.append(p)
+    out += [q for q in found if not q.direct and not any(_overlap(q, p) > 0.5 for p in parsed)]
+    return out
 
 
 def _drop_heading_echoes(finder: _Finder, quotes: list[Quote]) -> list[Quote]:

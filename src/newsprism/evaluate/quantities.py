@@ -120,6 +120,9 @@ UNIT_NAMES: dict[str, tuple[str, ...]] = {
     "year_of_age": ("year of age",),
     "hp": ("horsepower",),
     "GB": ("gigabyte",),
+    "kbps": ("kilobit per second",),
+    "Mbps": ("megabit per second",),
+    "Gbps": ("gigabit per second",),
     "MB": ("megabyte",),
     "TB": ("terabyte",),
     "Hz": ("hertz",),
@@ -148,6 +151,8 @@ UNIT_NAMES: dict[str, tuple[str, ...]] = {
     "N·m": ("newton metre",),
     "m/s": ("metre per second",),
     "oz": ("ounce",),
+    "lb·ft": ("foot pound-force", "pound-foot"),
+    "MMBtu": ("mega british thermal unit",),
     "bbl": ("barrel",),
     "G": ("generation wireless",),
     "WAR": ("win above replacement",),
@@ -206,16 +211,31 @@ def _lemma(word: str, lang: str) -> str:
         return word.lower()
 
 
+_POSSESSIVE = re.compile(r"[’']s$")
+_OF = frozenset({"of", "de", "des", "du", "di", "van", "von"})
+
+
 def _count_units(counted: str | None, lang: str) -> set[str]:
-    """CQE names a count's unit after the noun counted: "13 people" → ``people``."""
+    """CQE names a count's unit after the noun phrase counted, lemmatised: "13 people" →
+    ``people``, "one of the best wireless speakers" → ``good wireless speaker``,
+    "Johnson's deputies" → ``johnson deputy``, "categories of products" →
+    ``category product``. The candidates are the phrase as written, with its last word
+    lemmatised, with every word lemmatised (``of`` left out), the part before ``of``,
+    and its first and last words."""
     if not counted:
         return {"-"}
-    words = counted.split()
+    words = [_POSSESSIVE.sub("", w) for w in counted.split()]
     while len(words) > 1 and is_event_word(words[-1], lang):
         words.pop()
     lemmas = [w.lower() for w in words[:-1]] + [_lemma(words[-1], lang)]
     raw = " ".join(w.lower() for w in words)
-    return {"-", raw, " ".join(lemmas), lemmas[-1], lemmas[0], _lemma(words[0], lang)}
+    every = [_lemma(w, lang) for w in words if w.lower() not in _OF]
+    out = {"-", raw, " ".join(lemmas), lemmas[-1], lemmas[0], _lemma(words[0], lang)}
+    out.add(" ".join(every))
+    cut = next((k for k, w in enumerate(words) if k and w.lower() in _OF), 0)
+    if cut:
+        out.add(" ".join(_lemma(w, lang) for w in words[:cut]))
+    return out
 
 
 def _unit_names(unit: str, lang: str) -> list[str]:
@@ -233,6 +253,8 @@ def map_quantity(q: Quantity, text: str, lang: str | None) -> Mapped:
     value: float | tuple[float, float] = (q.low, q.high) if q.qualifier == "range" else q.value
     if q.unit is None:
         units = _count_units(q.counted, language)
+        if 0 < q.value < 1 and _FRACTION_WORDS.search(q.text):
+            units |= {f"% {u}" for u in units}  # CQE: "a third of Germans" → "% germans"
     else:
         units = set(_unit_names(q.unit, language))
     change = CHANGE_OF_QUALIFIER.get(q.qualifier, "=")
@@ -242,6 +264,7 @@ def map_quantity(q: Quantity, text: str, lang: str | None) -> Mapped:
     return Mapped(value, frozenset(units), change, concepts)
 
 
+_FRACTION_WORDS = re.compile(r"(?i)half|third|quarter|fourth|fifth|tenth|[/⁄]|out of|\bin\b")
 _RANGE = re.compile(r"^\s*([0-9.]+)\s*-\s*(-?[0-9.]+)\s*$")
 
 

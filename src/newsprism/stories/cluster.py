@@ -164,36 +164,61 @@ class StoryClusterer:
         self.active: dict[str, Story] = {}
         self._clock = 0
         self._newest: date | None = None
-        self._index_ids: list[str] = []
-        self._index: npt.NDArray[np.float32] | None = None
+        self._dim = 0
+        self._rows: dict[str, int] = {}  # story id -> row of the index
+        self._row_ids: list[str | None] = []  # row -> story id (None: dropped)
+        self._index = np.zeros((0, 0), dtype=np.float32)
 
     # -- state ---------------------------------------------------------------------------
 
     def restore(self, story: Story) -> None:
         """Make a stored story active again (used when resuming a collection)."""
         self.active[story.id] = story
+        self._touch(story)
         if story.last_seen and (self._newest is None or story.last_seen > self._newest):
             self._newest = story.last_seen
-        self._index = None
 
-    def _refresh_index(self) -> None:
-        self._index_ids = list(self.active)
-        if self._index_ids:
-            self._index = np.stack([self.active[i].bag.centroid() for i in self._index_ids])
-        else:
-            self._index = None
+    def _touch(self, story: Story) -> None:
+        """Put ``story``'s centroid in the nearest-story index (add or update its row)."""
+        if self._dim == 0:
+            self._dim = story.bag.vector.shape[0]
+            self._index = np.zeros((64, self._dim), dtype=np.float32)
+        row = self._rows.get(story.id)
+        if row is None:
+            row = len(self._row_ids)
+            if row == self._index.shape[0]:
+                grown = np.zeros((max(64, 2 * row), self._dim), dtype=np.float32)
+                grown[:row] = self._index[:row]
+                self._index = grown
+            self._rows[story.id] = row
+            self._row_ids.append(story.id)
+        self._index[row] = story.bag.centroid()
+
+    def _drop(self, sid: str) -> None:
+        del self.active[sid]
+        row = self._rows.pop(sid)
+        self._index[row] = 0.0
+        self._row_ids[row] = None
+        if len(self._rows) * 2 < len(self._row_ids) and len(self._row_ids) > 64:
+            keep = [i for i in self._row_ids if i is not None]
+            index = np.zeros_like(self._index)
+            index[: len(keep)] = self._index[[self._rows[i] for i in keep]]
+            self._index, self._row_ids = index, list[str | None](keep)
+            self._rows = {i: n for n, i in enumerate(keep)}
 
     def _candidates(self, bag: Bag, exclude: str | None = None) -> list[Story]:
-        if self._index is None:
-            self._refresh_index()
-        if self._index is None:
+        used = len(self._row_ids)
+        if not self._rows:
             return []
-        sims = self._index @ bag.centroid()
-        k = min(self.options.candidates + 1, len(sims))
+        sims = self._index[:used] @ bag.centroid()
+        k = min(self.options.candidates + 1, used)
         top = np.argpartition(-sims, k - 1)[:k]
-        ordered = sorted(top.tolist(), key=lambda i: -float(sims[i]))
-        out = [self.active.get(self._index_ids[i]) for i in ordered]
-        return [s for s in out if s is not None and s.id != exclude][: self.options.candidates]
+        out: list[Story] = []
+        for i in sorted(top.tolist(), key=lambda i: -float(sims[i])):
+            sid = self._row_ids[i]
+            if sid is not None and sid != exclude and sims[i] > 0:
+                out.append(self.active[sid])
+        return out[: self.options.candidates]
 
     # -- clustering ----------------------------------------------------------------------
 
@@ -226,6 +251,7 @@ class StoryClusterer:
                 founder = min(members, key=lambda d: d.id)
                 story = Story(story_id(founder.id), founder.title, bag, day, day, self._clock)
                 self.active[story.id] = story
+                self._touch(story)
                 events.append(StoryEvent("created", story.id, founder.id, None, 1.0, "new story"))
                 rest = [d for d in members if d is not founder]
                 reason = f"clustered with {founder.id} on arrival"
@@ -236,10 +262,10 @@ class StoryClusterer:
                 story.bag.absorb(bag)
                 story.bag.prune(opts.max_terms, opts.max_names)
                 self._seen(story, day)
+                self._touch(story)
                 events.extend(
                     StoryEvent("joined", story.id, d.id, None, score.total, reason) for d in members
                 )
-            self._index = None
             touched.append(story.id)
         events.extend(self._merge(touched))
         self._age_out()
@@ -270,8 +296,8 @@ class StoryClusterer:
                 keep.bag.prune(opts.max_terms, opts.max_names)
                 for day in (gone.first_seen, gone.last_seen):
                     self._seen(keep, day)
-                del self.active[gone.id]
-                self._index = None
+                self._drop(gone.id)
+                self._touch(keep)
                 events.append(StoryEvent("merged", keep.id, None, gone.id, score.total, reason))
                 queue.append(keep.id)
                 break
@@ -283,13 +309,11 @@ class StoryClusterer:
             oldest = self._newest.toordinal() - opts.active_days
             old = [s.id for s in self.active.values() if s.last_seen and _day(s) < oldest]
             for sid in old:
-                del self.active[sid]
-                self._index = None
+                self._drop(sid)
         if len(self.active) > opts.max_active:
             by_age = sorted(self.active.values(), key=lambda s: (s.touched, s.id))
             for story in by_age[: len(self.active) - opts.max_active]:
-                del self.active[story.id]
-            self._index = None
+                self._drop(story.id)
 
 
 def _age(story: Story) -> tuple[date, str]:
