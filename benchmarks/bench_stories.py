@@ -12,7 +12,7 @@ given, against ``--stories`` active stories (built first from one seed article e
 then the timed articles arrive in daily batches of 1,000, most of them on a known
 story). ``stream``: memory over a synthetic stream of ``--articles`` articles, 1,000
 a day over many days, with the default ageing rules; prints the peak resident memory
-and the number of active stories, sampled every 100,000 articles. ``ecb``: end to end
+and the number of active stories, sampled ten times. ``ecb``: end to end
 on ECB+ (names, embeddings, features, clustering) with the time of each step.
 
 The synthetic articles have realistic shapes: 120 word weights, 60 name weights,
@@ -116,9 +116,9 @@ def stream(articles: int) -> dict[str, Any]:
     for d in range(articles // per_day):
         day = day0 + timedelta(days=d)
         # each day: stories of the last two weeks continue, about 30 new ones start
-        chosen = d * 30 + rng.integers(-420, 30, size=per_day)
+        chosen = np.maximum(0, d * 30 + rng.integers(-420, 30, size=per_day))
         clusterer.add([topics.doc(f"{d}-{k}", int(t), day) for k, t in enumerate(chosen)])
-        if (d + 1) * per_day % 100_000 == 0:
+        if (d + 1) * per_day % max(articles // 10, per_day) == 0:
             samples.append(
                 {
                     "articles": (d + 1) * per_day,
