@@ -206,19 +206,23 @@ class StoryClusterer:
             self._index, self._row_ids = index, list[str | None](keep)
             self._rows = {i: n for n, i in enumerate(keep)}
 
-    def _candidates(self, bag: Bag, exclude: str | None = None) -> list[Story]:
+    def _nearest(self, bags: Sequence[Bag], exclude: Sequence[str | None]) -> list[list[str]]:
+        """The ids of the active stories nearest to each of ``bags`` by embedding."""
         used = len(self._row_ids)
-        if not self._rows:
-            return []
-        sims = self._index[:used] @ bag.centroid()
+        if not self._rows or not bags:
+            return [[] for _ in bags]
         k = min(self.options.candidates + 1, used)
-        top = np.argpartition(-sims, k - 1)[:k]
-        out: list[Story] = []
-        for i in sorted(top.tolist(), key=lambda i: -float(sims[i])):
-            sid = self._row_ids[i]
-            if sid is not None and sid != exclude and sims[i] > 0:
-                out.append(self.active[sid])
-        return out[: self.options.candidates]
+        out: list[list[str]] = []
+        for start in range(0, len(bags), 256):
+            chunk = np.stack([b.centroid() for b in bags[start : start + 256]])
+            sims = chunk @ self._index[:used].T
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            for row, cols in enumerate(top):
+                ranked = sorted(cols.tolist(), key=lambda i: -float(sims[row, i]))
+                skip = exclude[start + row]
+                ids = [self._row_ids[i] for i in ranked if sims[row, i] > 0]
+                out.append([i for i in ids if i is not None and i != skip][: k - 1])
+        return out
 
     # -- clustering ----------------------------------------------------------------------
 
@@ -237,13 +241,19 @@ class StoryClusterer:
             self._newest = day
         events: list[StoryEvent] = []
         touched: list[str] = []
-        for group in _groups(batch, opts):
-            members = [batch[i] for i in group]
+        groups = [[batch[i] for i in group] for group in _groups(batch, opts)]
+        bags = []
+        for members in groups:
             bag = Bag.of(members[0])
             for d in members[1:]:
                 bag.add_doc(d)
+            bags.append(bag)
+        # candidates as of the start of the batch: stories started by this batch are
+        # apart from the other groups already, and the merge pass checks them after
+        nearest = self._nearest(bags, [None] * len(bags))
+        for members, bag, near in zip(groups, bags, nearest, strict=True):
             best: tuple[float, Story, Score] | None = None
-            for story in self._candidates(bag):
+            for story in (self.active[i] for i in near if i in self.active):
                 score = link(bag, story.bag, opts.weights)
                 if score.total >= opts.threshold and (best is None or score.total > best[0]):
                     best = (score.total, story, score)
@@ -281,12 +291,16 @@ class StoryClusterer:
         opts = self.options
         events: list[StoryEvent] = []
         queue = list(dict.fromkeys(touched))
+        found = self._nearest([self.active[i].bag for i in queue], list[str | None](queue))
+        near = dict(zip(queue, found, strict=True))
         while queue:
             sid = queue.pop(0)
             story = self.active.get(sid)
             if story is None:
                 continue
-            for other in self._candidates(story.bag, exclude=sid):
+            if sid not in near:  # changed by a merge: look again
+                near[sid] = self._nearest([story.bag], [sid])[0]
+            for other in (self.active[i] for i in near.pop(sid) if i in self.active):
                 score = link(story.bag, other.bag, opts.weights)
                 if score.total < opts.threshold:
                     continue
