@@ -221,7 +221,7 @@ class StoryClusterer:
                 ranked = sorted(cols.tolist(), key=lambda i: -float(sims[row, i]))
                 skip = exclude[start + row]
                 ids = [self._row_ids[i] for i in ranked if sims[row, i] > 0]
-                out.append([i for i in ids if i is not None and i != skip][: k - 1])
+                out.append([i for i in ids if i is not None and i != skip][: self.options.candidates])
         return out
 
     # -- clustering ----------------------------------------------------------------------
@@ -240,7 +240,11 @@ class StoryClusterer:
         if day is not None and (self._newest is None or day > self._newest):
             self._newest = day
         events: list[StoryEvent] = []
-        touched: list[str] = []
+        # Active stories stay apart (average link below the threshold), and so do the
+        # day's groups. A story that a group joins can therefore only come close to a
+        # story that this group is close to as well: those pairs are all the merge
+        # pass needs to check.
+        recheck: dict[str, list[str]] = {}
         groups = [[batch[i] for i in group] for group in _groups(batch, opts)]
         bags = []
         for members in groups:
@@ -253,10 +257,13 @@ class StoryClusterer:
         nearest = self._nearest(bags, [None] * len(bags))
         for members, bag, near in zip(groups, bags, nearest, strict=True):
             best: tuple[float, Story, Score] | None = None
+            close: list[str] = []
             for story in (self.active[i] for i in near if i in self.active):
                 score = link(bag, story.bag, opts.weights)
-                if score.total >= opts.threshold and (best is None or score.total > best[0]):
-                    best = (score.total, story, score)
+                if score.total >= opts.threshold:
+                    close.append(story.id)
+                    if best is None or score.total > best[0]:
+                        best = (score.total, story, score)
             if best is None:
                 founder = min(members, key=lambda d: d.id)
                 story = Story(story_id(founder.id), founder.title, bag, day, day, self._clock)
@@ -276,8 +283,10 @@ class StoryClusterer:
                 events.extend(
                     StoryEvent("joined", story.id, d.id, None, score.total, reason) for d in members
                 )
-            touched.append(story.id)
-        events.extend(self._merge(touched))
+                others = [i for i in close if i != story.id]
+                if others:
+                    recheck.setdefault(story.id, []).extend(others)
+        events.extend(self._merge(recheck))
         self._age_out()
         return events
 
@@ -287,12 +296,14 @@ class StoryClusterer:
             story.first_seen = min(story.first_seen or day, day)
             story.last_seen = max(story.last_seen or day, day)
 
-    def _merge(self, touched: list[str]) -> list[StoryEvent]:
+    def _merge(self, recheck: dict[str, list[str]]) -> list[StoryEvent]:
+        """Merge the stories of ``recheck`` with the stories listed for them when their
+        average link reaches the threshold; a merged story is checked again against
+        all its nearest stories."""
         opts = self.options
         events: list[StoryEvent] = []
-        queue = list(dict.fromkeys(touched))
-        found = self._nearest([self.active[i].bag for i in queue], list[str | None](queue))
-        near = dict(zip(queue, found, strict=True))
+        queue = list(recheck)
+        near = {sid: list(dict.fromkeys(others)) for sid, others in recheck.items()}
         while queue:
             sid = queue.pop(0)
             story = self.active.get(sid)
