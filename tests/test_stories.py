@@ -101,6 +101,11 @@ def test_stories_and_story_commands(collection: Path) -> None:
     assert conflicts and "400" in json.dumps(conflicts, ensure_ascii=False)
     text = _run("stories", "--db", str(collection))
     assert rows[0]["id"] in text.stdout and "4 articles" in text.stdout
+    pair = _run("similarity", "es-diario-costa", "fr-le-littoral", "--db", str(collection),
+                "--format", "json")  # fmt: skip
+    assert pair.returncode == 0, pair.stderr
+    scores = json.loads(pair.stdout)
+    assert scores["overall"] <= 2.0 and scores["shared_entities"]
     missing = _run("story", "st-nope", "--db", str(collection))
     assert missing.returncode == 2 and "no such story" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -89,6 +89,13 @@ def register(main: click.Group) -> None:
     @main.command("similarity")
     @click.argument("a", type=click.Path(path_type=Path))
     @click.argument("b", type=click.Path(path_type=Path))
+    @click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Score two articles stored in this collection; A and B are then article ids.",
+    )
     @format_option
     @click.option(
         "--language",
@@ -96,16 +103,27 @@ def register(main: click.Group) -> None:
         callback=language_code,
         help="Language of both articles (ISO 639-1, e.g. en); detected when omitted.",
     )
-    def similarity(a: Path, b: Path, fmt: str, language: str | None) -> None:
+    def similarity(a: Path, b: Path, db: Path | None, fmt: str, language: str | None) -> None:
         """Score how similar articles A and B are (SemEval-2022 Task 8 scale).
 
         Seven dimensions from 1 (very similar) to 4 (very dissimilar): geography,
         entities, time, narrative, overall, style, tone; with the evidence (shared
         entities, places, dates, numbers, the most similar sentences). A and B are
-        .txt, .html, .json or .jsonl articles (the first article of a file is used).
+        .txt, .html, .json or .jsonl articles (the first article of a file is used),
+        or with --db the ids of two stored articles.
         """
-        articles = []
-        for path in (a, b):
+        articles: list[Article] = []
+        if db is not None:
+            from .cli_common import open_store
+            from .stored import load_stored
+
+            with open_store(db) as store:
+                articles, missing = load_stored(store, [str(a), str(b)])
+            for failure in missing:
+                echo_err(f"failed: {failure.reason} (hint: {failure.hint})")
+            if missing:
+                sys.exit(EXIT_USAGE)
+        for path in () if db is not None else (a, b):
             try:
                 articles.append(_read_one(path, language))
             except NewsprismError as err:
