@@ -16,7 +16,7 @@ first). Memory is therefore bounded by ``max_active`` bags, whatever the stream 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -82,24 +82,19 @@ def story_id(founder: str) -> str:
     return "st-" + hashlib.blake2b(founder.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def _sparse(rows: Sequence[dict[str, float] | object], vocab: dict[str, int]) -> csr_matrix:
-    indptr, indices, data = [0], [], []
-    for row in rows:
-        assert isinstance(row, dict)
-        for k, v in row.items():
-            indices.append(vocab.setdefault(k, len(vocab)))
-            data.append(v)
-        indptr.append(len(indices))
-    return csr_matrix(
-        (np.asarray(data, dtype=np.float64), indices, indptr), shape=(len(rows), max(len(vocab), 1))
-    )
+def _sparse(rows: Sequence[Mapping[str, float]]) -> csr_matrix:
+    """``rows`` as a sparse matrix over their own vocabulary."""
+    vocab: dict[str, int] = {}
+    indices = [vocab.setdefault(k, len(vocab)) for row in rows for k in row]
+    data = np.fromiter((v for row in rows for v in row.values()), np.float64, len(indices))
+    indptr = np.cumsum([0, *map(len, rows)])
+    return csr_matrix((data, indices, indptr), shape=(len(rows), max(len(vocab), 1)))
 
 
 def pair_scores(docs: Sequence[StoryDoc], w: LinkWeights) -> npt.NDArray[np.float64]:
     """The pair score of every two articles (the same as ``link`` of two one-article bags)."""
-    vocab: dict[str, int] = {}
-    terms = _sparse([dict(d.terms) for d in docs], vocab)
-    names = _sparse([dict(d.names) for d in docs], {})
+    terms = _sparse([d.terms for d in docs])
+    names = _sparse([d.names for d in docs])
     vectors = np.stack([d.vector for d in docs]).astype(np.float64)
     langs = np.array([d.language for d in docs])
     same = langs[:, None] == langs[None, :]
@@ -221,7 +216,8 @@ class StoryClusterer:
                 ranked = sorted(cols.tolist(), key=lambda i: -float(sims[row, i]))
                 skip = exclude[start + row]
                 ids = [self._row_ids[i] for i in ranked if sims[row, i] > 0]
-                out.append([i for i in ids if i is not None and i != skip][: self.options.candidates])
+                kept = [i for i in ids if i is not None and i != skip]
+                out.append(kept[: self.options.candidates])
         return out
 
     # -- clustering ----------------------------------------------------------------------
