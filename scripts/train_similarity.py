@@ -34,7 +34,7 @@ from newsprism.similarity_features import FEATURES, LEXICAL
 ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0)
 # The rating is not linear in a similarity: hinges at the quartiles of the two
 # strongest features (quartiles of the features only, never of the ratings).
-HINGED = ("cos_lead", LEXICAL)
+HINGED = ("cos_views", LEXICAL)
 QUARTILES = (0.25, 0.5, 0.75)
 
 

@@ -17,11 +17,13 @@ from newsprism.similarity import (
     DIMENSIONS,
     LinearModel,
     Similarity,
+    SimilarityOptions,
     compare_pair,
     compare_pairs,
     design_matrix,
     load_model,
 )
+from newsprism.similarity_features import FEATURES, FeatureOptions
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 FILES = sorted(SAMPLE.iterdir())
@@ -100,6 +102,21 @@ def test_evidence_names_shared_entities_with_their_surfaces(sample: list[Article
     assert found["Norvane Logistics"].surfaces_a and found["Norvane Logistics"].surfaces_b
     assert result.aligned and result.aligned[0].score > 0.5
     assert "cos_lead" in result.features and "lex_words" not in result.features
+
+
+@pytest.mark.slow
+def test_every_view_is_compared_and_e5_can_be_turned_off(sample: list[Article]) -> None:
+    en = sample[FILES.index(SAMPLE / "en-harbour-post.txt")]
+    es = next(a for a in sample if a.language == "es")
+    with_e5 = compare_pair(en, es).features
+    views = [name for name in FEATURES if name.startswith("cos_")]
+    assert len(views) == 10
+    assert all(0.0 < with_e5[name] <= 1.0 for name in views), with_e5
+    # the shipped model's terms are all computable from these features
+    assert design_matrix([load_model().complete(with_e5)], load_model().terms).shape[1] > 20
+    plain = compare_pair(en, es, SimilarityOptions(features=FeatureOptions(e5_titles=False)))
+    assert plain.features["cos_title_e5"] == plain.features["cos_title"]
+    assert plain.features["cos_views"] == pytest.approx(with_e5["cos_views"])
 
 
 @pytest.mark.slow

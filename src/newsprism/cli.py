@@ -166,6 +166,7 @@ def _register_collection_commands() -> None:
     from .cli_collection import register
     from .cli_export import register as register_export
     from .cli_fetch import register as register_fetch
+    from .cli_serve import register as register_serve
     from .cli_similarity import register as register_similarity
     from .cli_stories import register as register_stories
     from .cli_vectors import register as register_vectors
@@ -176,6 +177,7 @@ def _register_collection_commands() -> None:
     register_vectors(main)
     register_stories(main)
     register_similarity(main)
+    register_serve(main)
 
 
 _register_collection_commands()

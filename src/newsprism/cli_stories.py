@@ -13,7 +13,7 @@ import click
 from .cli_common import EXIT_OK, EXIT_SOME_FAILED, db_option, fail, open_store, report_problems
 from .errors import NewsprismError
 from .report import FORMATS, render
-from .store import Store
+from .story_pick import pick_members
 
 __all__ = ["register"]
 
@@ -24,28 +24,6 @@ def _info(info: Any) -> dict[str, Any]:
         data[key] = data[key].isoformat() if data[key] else None
     data["languages"] = list(data["languages"])
     return data
-
-
-def _pick(store: Store, ids: list[str], limit: int) -> list[str]:
-    """Up to ``limit`` members, spreading over sources and languages, oldest first."""
-    if len(ids) <= limit:
-        return ids
-    rows = {
-        r[0]: (r[1] or r[0], r[2] or "")
-        for r in store.connection.execute(
-            f"SELECT id, source, language FROM articles WHERE id IN ({','.join('?' * len(ids))})",
-            ids,
-        )
-    }
-    chosen: list[str] = []
-    seen: set[tuple[str, str]] = set()
-    for rule in (lambda k: rows[k], lambda k: ("", rows[k][1]), lambda k: ("", k)):
-        for ident in ids:
-            key = rule(ident)
-            if len(chosen) < limit and ident not in chosen and key not in seen:
-                chosen.append(ident)
-                seen.add(key)
-    return chosen
 
 
 def register(main: click.Group) -> None:
@@ -117,14 +95,24 @@ def register(main: click.Group) -> None:
 
         with open_store(db) as store:
             try:
-                sid = resolve_story(store, story_id)
-                members = story_members(store, sid)
-                history = story_history(store, sid)
-                coverage = compare_stored(store, _pick(store, members, max_articles))
+                if fmt == "html":  # the story page of `newsprism serve`, as one file
+                    from .web.data import CoverageCache, story_data
+
+                    data = story_data(store, story_id, CoverageCache(1), limit=max_articles)
+                    sid, coverage = data.id, data.coverage
+                else:
+                    sid = resolve_story(store, story_id)
+                    members = story_members(store, sid)
+                    history = story_history(store, sid)
+                    coverage = compare_stored(store, pick_members(store, members, max_articles))
             except NewsprismError as err:
                 fail(err)
         report_problems(coverage.failures, coverage.warnings)
-        if fmt == "json":
+        if fmt == "html":
+            from .web import render_story_document
+
+            text = render_story_document(data)
+        elif fmt == "json":
             text = json.dumps(
                 {
                     "story": sid,

@@ -1,13 +1,19 @@
 """Language-independent features of a pair of articles, for article similarity.
 
 Each article is reduced to a few views (see :func:`prepare`): multilingual
-Universal Sentence Encoder vectors of its title, of its lead (title and the
-first ``lead_chars`` characters) and of its first ``max_sentences`` sentences,
-plus its named entities, dates and numbers. A pair is described by
+Universal Sentence Encoder vectors of its title, of its lead at three lengths
+(title and the first ``short_chars``, ``lead_chars`` and ``long_chars``
+characters), of its body alone (first ``lead_chars`` characters without the
+title) and of its first ``max_sentences`` sentences; a multilingual e5 vector
+of its title; its named entities, dates and numbers. A pair is described by
 (:func:`pair_features`):
 
-* ``cos_lead``, ``cos_title``, ``cos_title_lead`` (each title against the other
-  lead, averaged);
+* cosines of the views: ``cos_lead``, ``cos_title``, ``cos_title_lead`` (each
+  title against the other lead, averaged), ``cos_lead_short``,
+  ``cos_lead_long``, ``cos_body``, ``cos_title_short`` (title against the other
+  short lead), ``cos_short_long`` (short lead against the other long one),
+  ``cos_views`` (cosine of the normalised sums of the three lead vectors) and
+  ``cos_title_e5`` (e5 title vectors);
 * word overlap: ``lex_names`` (weighted cosine of the capitalised words and
   numbers, folded to ASCII, which carry across languages) and ``lex_words``
   (all words, rare ones weighing more by their ``wordfreq`` frequency; only
@@ -41,7 +47,7 @@ from anyascii import anyascii
 
 from .dates import annotate_dates
 from .doc_embed import article_lead
-from .embed import Embedder, Vectors
+from .embed import Embedder, Vectors, default_embedder
 from .entities import annotate_entities
 from .link import link_entities
 from .model import Article, Entity
@@ -66,6 +72,13 @@ FEATURES: tuple[str, ...] = (
     "cos_lead",
     "cos_title",
     "cos_title_lead",
+    "cos_lead_short",
+    "cos_lead_long",
+    "cos_body",
+    "cos_title_short",
+    "cos_short_long",
+    "cos_views",
+    "cos_title_e5",
     "ent_jaccard",
     "ent_weighted",
     "loc_jaccard",
@@ -94,8 +107,12 @@ _NO_DATE_GAP = math.log1p(365.0)
 
 @dataclass(frozen=True)
 class FeatureOptions:
-    """``lead_chars``: characters of text after the title in the lead vector (1000).
+    """``lead_chars``: characters of text after the title in the lead vector (1000);
+    the body vector covers as many characters of the text alone.
 
+    ``short_chars``, ``long_chars``: the same for the short and long leads
+    (300, 3000). ``e5_titles``: embed titles with multilingual e5 as well
+    (True; without it ``cos_title_e5`` falls back to the USE title cosine).
     ``max_sentences``: sentences per article embedded for alignment (40, from
     the start). ``min_sentence_chars``: shorter sentences (bylines, captions)
     are left out of the alignment (25). ``evidence_pairs``: aligned sentence
@@ -103,6 +120,9 @@ class FeatureOptions:
     """
 
     lead_chars: int = 1000
+    short_chars: int = 300
+    long_chars: int = 3000
+    e5_titles: bool = True
     max_sentences: int = 40
     min_sentence_chars: int = 25
     evidence_pairs: int = 3
@@ -111,12 +131,19 @@ class FeatureOptions:
 
 @dataclass(frozen=True)
 class ArticleViews:
-    """The vectors of one article: title, lead, and the sentences in ``sentence_ids``."""
+    """The vectors of one article: title, leads, body, and the sentences in ``sentence_ids``.
+
+    ``title_e5`` is the e5 title vector (the USE one when e5 is off).
+    """
 
     title: Vectors
     lead: Vectors
     sentences: Vectors
     sentence_ids: tuple[int, ...]
+    lead_short: Vectors
+    lead_long: Vectors
+    body: Vectors
+    title_e5: Vectors
 
 
 @dataclass(frozen=True)
@@ -175,12 +202,25 @@ def _alignable(article: Article, opts: FeatureOptions) -> list[int]:
 
 
 def prepare(
-    articles: Sequence[Article], embedder: Embedder, options: FeatureOptions | None = None
+    articles: Sequence[Article],
+    embedder: Embedder,
+    options: FeatureOptions | None = None,
+    title_embedder: Embedder | None = None,
 ) -> list[ArticleViews]:
-    """Embed every view of ``articles`` (annotated) in three batched calls."""
+    """Embed every view of ``articles`` (annotated), one batched call per view.
+
+    ``title_embedder`` embeds the titles a second time (default: the shared
+    multilingual e5 embedder when ``options.e5_titles``).
+    """
     opts = options or FeatureOptions()
     titles = [" ".join(a.title.split()) or article_lead("", a.text, 200) for a in articles]
     leads = [article_lead(a.title, a.text, opts.lead_chars) for a in articles]
+    shorts = [article_lead(a.title, a.text, opts.short_chars) for a in articles]
+    longs = [article_lead(a.title, a.text, opts.long_chars) for a in articles]
+    bodies = [
+        article_lead("", a.text, opts.lead_chars) or lead
+        for a, lead in zip(articles, leads, strict=True)
+    ]
     ids = [_alignable(a, opts) if opts.align else [] for a in articles]
     texts = [
         " ".join(a.sentences[i].text.split())
@@ -189,7 +229,15 @@ def prepare(
     ]
     title_vecs = embedder.embed(titles)
     lead_vecs = embedder.embed(leads)
+    short_vecs = embedder.embed(shorts)
+    long_vecs = embedder.embed(longs)
+    body_vecs = embedder.embed(bodies)
     sent_vecs = embedder.embed(texts)
+    if opts.e5_titles:
+        e5 = title_embedder or default_embedder()
+        e5_vecs = e5.embed(titles)
+    else:
+        e5_vecs = title_vecs
     out: list[ArticleViews] = []
     at = 0
     for n, chosen in enumerate(ids):
@@ -197,13 +245,43 @@ def prepare(
         at += len(chosen)
         if not chosen:  # a one-line article aligns through its lead
             sents = lead_vecs[n : n + 1]
-        out.append(ArticleViews(title_vecs[n], lead_vecs[n], sents, tuple(chosen)))
+        out.append(
+            ArticleViews(
+                title_vecs[n],
+                lead_vecs[n],
+                sents,
+                tuple(chosen),
+                short_vecs[n],
+                long_vecs[n],
+                body_vecs[n],
+                e5_vecs[n],
+            )
+        )
     return out
 
 
 def _cos(u: Vectors, v: Vectors) -> float:
     nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
     return float(u @ v) / (nu * nv) if nu > 0 and nv > 0 else 0.0
+
+
+def _both_ways(u: Vectors, v: Vectors, x: Vectors, y: Vectors) -> float:
+    """Mean of cos(u, y) and cos(x, v): one view of each article against another."""
+    return (_cos(u, y) + _cos(x, v)) / 2
+
+
+def _cos_views(va: ArticleViews, vb: ArticleViews) -> float:
+    """Cosine of the normalised sums of the short, middle and long lead vectors."""
+    return _cos(_unit_sum(va), _unit_sum(vb))
+
+
+def _unit_sum(v: ArticleViews) -> Vectors:
+    total: Vectors = np.zeros_like(v.lead, dtype=np.float64)
+    for view in (v.lead_short, v.lead, v.lead_long):
+        norm = float(np.linalg.norm(view))
+        if norm > 0:
+            total = total + view / norm
+    return total
 
 
 def _jaccard(a: set[object], b: set[object]) -> float:
@@ -397,7 +475,14 @@ def pair_features(
     feats: dict[str, float] = {
         "cos_lead": _cos(va.lead, vb.lead),
         "cos_title": _cos(va.title, vb.title),
-        "cos_title_lead": (_cos(va.title, vb.lead) + _cos(vb.title, va.lead)) / 2,
+        "cos_title_lead": _both_ways(va.title, va.lead, vb.title, vb.lead),
+        "cos_lead_short": _cos(va.lead_short, vb.lead_short),
+        "cos_lead_long": _cos(va.lead_long, vb.lead_long),
+        "cos_body": _cos(va.body, vb.body),
+        "cos_title_short": _both_ways(va.title, va.lead_short, vb.title, vb.lead_short),
+        "cos_short_long": _both_ways(va.lead_short, va.lead_long, vb.lead_short, vb.lead_long),
+        "cos_views": _cos_views(va, vb),
+        "cos_title_e5": _cos(va.title_e5, vb.title_e5),
     }
     align_feats, aligned = _alignment(a, va, b, vb, opts) if opts.align else ({}, ())
     entity_feats, shared, places = _entity_features(a, b)
