@@ -115,6 +115,10 @@ def test_html_report_to_file(tmp_path: Path) -> None:
     checker.close()
     assert checker.stack == []
     assert {"html", "head", "body", "title"} <= checker.seen
+    page = out.read_text(encoding="utf-8")  # the story view of `serve`, self-contained
+    for section in ("conflicts", "shared", "unique", "matrix", "entities", "quotes", "timeline"):
+        assert f'id="{section}"' in page
+    assert "<script" not in page and ' src="http' not in page and "<link" not in page
 
 
 @pytest.mark.slow

@@ -110,7 +110,7 @@ def test_every_view_is_compared_and_e5_can_be_turned_off(sample: list[Article]) 
     es = next(a for a in sample if a.language == "es")
     with_e5 = compare_pair(en, es).features
     views = [name for name in FEATURES if name.startswith("cos_")]
-    assert len(views) == 10
+    assert len(views) == 9
     assert all(0.0 < with_e5[name] <= 1.0 for name in views), with_e5
     # the shipped model's terms are all computable from these features
     assert design_matrix([load_model().complete(with_e5)], load_model().terms).shape[1] > 20

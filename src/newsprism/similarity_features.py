@@ -3,14 +3,13 @@
 Each article is reduced to a few views (see :func:`prepare`): multilingual
 Universal Sentence Encoder vectors of its title, of its lead at three lengths
 (title and the first ``short_chars``, ``lead_chars`` and ``long_chars``
-characters), of its body alone (first ``lead_chars`` characters without the
-title) and of its first ``max_sentences`` sentences; a multilingual e5 vector
+characters) and of its first ``max_sentences`` sentences; a multilingual e5 vector
 of its title; its named entities, dates and numbers. A pair is described by
 (:func:`pair_features`):
 
 * cosines of the views: ``cos_lead``, ``cos_title``, ``cos_title_lead`` (each
   title against the other lead, averaged), ``cos_lead_short``,
-  ``cos_lead_long``, ``cos_body``, ``cos_title_short`` (title against the other
+  ``cos_lead_long``, ``cos_title_short`` (title against the other
   short lead), ``cos_short_long`` (short lead against the other long one),
   ``cos_views`` (cosine of the normalised sums of the three lead vectors) and
   ``cos_title_e5`` (e5 title vectors);
@@ -74,7 +73,6 @@ FEATURES: tuple[str, ...] = (
     "cos_title_lead",
     "cos_lead_short",
     "cos_lead_long",
-    "cos_body",
     "cos_title_short",
     "cos_short_long",
     "cos_views",
@@ -107,8 +105,7 @@ _NO_DATE_GAP = math.log1p(365.0)
 
 @dataclass(frozen=True)
 class FeatureOptions:
-    """``lead_chars``: characters of text after the title in the lead vector (1000);
-    the body vector covers as many characters of the text alone.
+    """``lead_chars``: characters of text after the title in the lead vector (1000).
 
     ``short_chars``, ``long_chars``: the same for the short and long leads
     (300, 3000). ``e5_titles``: embed titles with multilingual e5 as well
@@ -131,7 +128,7 @@ class FeatureOptions:
 
 @dataclass(frozen=True)
 class ArticleViews:
-    """The vectors of one article: title, leads, body, and the sentences in ``sentence_ids``.
+    """The vectors of one article: title, leads, and the sentences in ``sentence_ids``.
 
     ``title_e5`` is the e5 title vector (the USE one when e5 is off).
     """
@@ -142,7 +139,6 @@ class ArticleViews:
     sentence_ids: tuple[int, ...]
     lead_short: Vectors
     lead_long: Vectors
-    body: Vectors
     title_e5: Vectors
 
 
@@ -217,10 +213,6 @@ def prepare(
     leads = [article_lead(a.title, a.text, opts.lead_chars) for a in articles]
     shorts = [article_lead(a.title, a.text, opts.short_chars) for a in articles]
     longs = [article_lead(a.title, a.text, opts.long_chars) for a in articles]
-    bodies = [
-        article_lead("", a.text, opts.lead_chars) or lead
-        for a, lead in zip(articles, leads, strict=True)
-    ]
     ids = [_alignable(a, opts) if opts.align else [] for a in articles]
     texts = [
         " ".join(a.sentences[i].text.split())
@@ -231,7 +223,6 @@ def prepare(
     lead_vecs = embedder.embed(leads)
     short_vecs = embedder.embed(shorts)
     long_vecs = embedder.embed(longs)
-    body_vecs = embedder.embed(bodies)
     sent_vecs = embedder.embed(texts)
     if opts.e5_titles:
         e5 = title_embedder or default_embedder()
@@ -253,7 +244,6 @@ def prepare(
                 tuple(chosen),
                 short_vecs[n],
                 long_vecs[n],
-                body_vecs[n],
                 e5_vecs[n],
             )
         )
@@ -478,7 +468,6 @@ def pair_features(
         "cos_title_lead": _both_ways(va.title, va.lead, vb.title, vb.lead),
         "cos_lead_short": _cos(va.lead_short, vb.lead_short),
         "cos_lead_long": _cos(va.lead_long, vb.lead_long),
-        "cos_body": _cos(va.body, vb.body),
         "cos_title_short": _both_ways(va.title, va.lead_short, vb.title, vb.lead_short),
         "cos_short_long": _both_ways(va.lead_short, va.lead_long, vb.lead_short, vb.lead_long),
         "cos_views": _cos_views(va, vb),

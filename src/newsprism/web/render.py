@@ -19,7 +19,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..model import Article, Statement, Status
+from ..model import Article, Coverage, Statement, Status
 from ..report._common import View, fact_sources, status_of, summary_line, view
 from .data import StoryData
 
@@ -222,6 +222,21 @@ def render_story_document(data: StoryData) -> str:
     return env.get_template("story.html").render(
         **story_context(data), standalone=True, css=Markup(css_text()), urls=Urls(True)
     )
+
+
+def render_coverage_document(coverage: Coverage) -> str:
+    """``newsprism compare --format html``: the story view of any coverage diff, as one
+    self-contained page (no story id and no history)."""
+    from ..store.db import ArticleInfo
+
+    members = tuple(
+        ArticleInfo(a.id, a.title, a.source, a.url, a.language, a.published, a.path, "", "",
+                    len(a.text))
+        for a in coverage.articles
+    )  # fmt: skip
+    title = next((a.title for a in coverage.articles if a.title), "Coverage diff")
+    data = StoryData("", "", title, members, tuple(a.id for a in coverage.articles), (), coverage)
+    return render_story_document(data)
 
 
 class Urls:
