@@ -29,7 +29,7 @@ from newsprism.evaluate.similarity import (
     pearson,
 )
 from newsprism.similarity import DIMENSIONS, LinearModel, compare_pairs
-from newsprism.similarity_features import FEATURES, LEXICAL
+from newsprism.similarity_features import FEATURES, LEXICAL, MONOLINGUAL
 
 ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0)
 # The rating is not linear in a similarity: hinges at the quartiles of the two
@@ -39,7 +39,7 @@ QUARTILES = (0.25, 0.5, 0.75)
 
 
 def terms_for(features: list[dict[str, float]]) -> tuple[str, ...]:
-    terms = [*FEATURES, LEXICAL]
+    terms = [*FEATURES, *MONOLINGUAL]
     for name in HINGED:
         values = np.array([f[name] for f in features if name in f])
         terms += [f"{name}>{float(np.quantile(values, q)):.4f}" for q in QUARTILES]

@@ -74,7 +74,9 @@ def test_sample_pairs_are_similar(sample: list[Article]) -> None:
     pairs = list(combinations(range(len(sample)), 2))
     results = compare_pairs(sample, pairs)
     for (i, j), result in zip(pairs, results, strict=True):
-        assert result.overall <= 2.0, (FILES[i].name, FILES[j].name, result.overall)
+        # same story: on the similar side of the scale (the German pair, with the
+        # fewest shared names, is the least similar at about 2.0)
+        assert result.overall <= 2.2, (FILES[i].name, FILES[j].name, result.overall)
         assert all(1.0 <= s <= 4.0 for s in result.scores().values())
         names = {e.name for e in result.shared_entities}
         assert names, (FILES[i].name, FILES[j].name)
@@ -102,21 +104,28 @@ def test_evidence_names_shared_entities_with_their_surfaces(sample: list[Article
     assert found["Norvane Logistics"].surfaces_a and found["Norvane Logistics"].surfaces_b
     assert result.aligned and result.aligned[0].score > 0.5
     assert "cos_lead" in result.features and "lex_words" not in result.features
+    assert "cos_title_e5" not in result.features
 
 
 @pytest.mark.slow
-def test_every_view_is_compared_and_e5_can_be_turned_off(sample: list[Article]) -> None:
+def test_every_view_is_compared_and_e5_only_within_a_language(
+    sample: list[Article], unrelated: Path
+) -> None:
     en = sample[FILES.index(SAMPLE / "en-harbour-post.txt")]
     es = next(a for a in sample if a.language == "es")
-    with_e5 = compare_pair(en, es).features
     views = [name for name in FEATURES if name.startswith("cos_")]
-    assert len(views) == 9
-    assert all(0.0 < with_e5[name] <= 1.0 for name in views), with_e5
-    # the shipped model's terms are all computable from these features
-    assert design_matrix([load_model().complete(with_e5)], load_model().terms).shape[1] > 20
-    plain = compare_pair(en, es, SimilarityOptions(features=FeatureOptions(e5_titles=False)))
+    assert len(views) == 8
+    across = compare_pair(en, es).features
+    assert all(0.0 < across[name] <= 1.0 for name in views), across
+    assert "cos_title_e5" not in across  # imputed by the model across languages
+    model = load_model()
+    assert design_matrix([model.complete(across)], model.terms).shape == (1, len(model.terms))
+    bakery = read_path(unrelated).articles[0]
+    within = compare_pair(en, bakery).features
+    assert 0.0 < within["cos_title_e5"] <= 1.0
+    plain = compare_pair(en, bakery, SimilarityOptions(features=FeatureOptions(e5_titles=False)))
     assert plain.features["cos_title_e5"] == plain.features["cos_title"]
-    assert plain.features["cos_views"] == pytest.approx(with_e5["cos_views"])
+    assert plain.features["cos_views"] == pytest.approx(within["cos_views"])
 
 
 @pytest.mark.slow

@@ -12,7 +12,9 @@ of its title; its named entities, dates and numbers. A pair is described by
   ``cos_lead_long``, ``cos_title_short`` (title against the other
   short lead), ``cos_short_long`` (short lead against the other long one),
   ``cos_views`` (cosine of the normalised sums of the three lead vectors) and
-  ``cos_title_e5`` (e5 title vectors);
+  ``cos_title_e5`` (e5 title vectors; only when both articles share a
+  language: e5 cosines run lower across languages, so the model imputes it
+  otherwise, from the USE title cosines);
 * word overlap: ``lex_names`` (weighted cosine of the capitalised words and
   numbers, folded to ASCII, which carry across languages) and ``lex_words``
   (all words, rare ones weighing more by their ``wordfreq`` frequency; only
@@ -57,6 +59,8 @@ __all__ = [
     "ALIGN_FEATURES",
     "FEATURES",
     "LEXICAL",
+    "MONOLINGUAL",
+    "TITLE_E5",
     "AlignedPair",
     "ArticleViews",
     "FeatureOptions",
@@ -76,7 +80,6 @@ FEATURES: tuple[str, ...] = (
     "cos_title_short",
     "cos_short_long",
     "cos_views",
-    "cos_title_e5",
     "ent_jaccard",
     "ent_weighted",
     "loc_jaccard",
@@ -93,6 +96,8 @@ FEATURES: tuple[str, ...] = (
 )
 # Only between articles in one language; the model imputes it otherwise.
 LEXICAL = "lex_words"
+TITLE_E5 = "cos_title_e5"
+MONOLINGUAL: tuple[str, ...] = (LEXICAL, TITLE_E5)
 # Only with ``FeatureOptions.align`` (evidence; they add nothing to the model's accuracy).
 ALIGN_FEATURES: tuple[str, ...] = ("cos_centroid", "align_f", "align_top3", "align_max")
 _WORD = re.compile(r"\w+")
@@ -471,8 +476,9 @@ def pair_features(
         "cos_title_short": _both_ways(va.title, va.lead_short, vb.title, vb.lead_short),
         "cos_short_long": _both_ways(va.lead_short, va.lead_long, vb.lead_short, vb.lead_long),
         "cos_views": _cos_views(va, vb),
-        "cos_title_e5": _cos(va.title_e5, vb.title_e5),
     }
+    if a.language and a.language == b.language:
+        feats[TITLE_E5] = _cos(va.title_e5, vb.title_e5)
     align_feats, aligned = _alignment(a, va, b, vb, opts) if opts.align else ({}, ())
     entity_feats, shared, places = _entity_features(a, b)
     date_feats, dates = _date_features(a, b)
@@ -481,6 +487,6 @@ def pair_features(
     la, lb = max(len(a.text), 1), max(len(b.text), 1)
     feats["len_log_ratio"] = abs(math.log(la / lb))
     feats["len_log_min"] = math.log(min(la, lb))
-    names = [*FEATURES, *(n for n in (LEXICAL, *ALIGN_FEATURES) if n in feats)]
+    names = [*FEATURES, *(n for n in (*MONOLINGUAL, *ALIGN_FEATURES) if n in feats)]
     ordered = {name: round(float(feats[name]), 6) for name in names}
     return ordered, PairEvidence(shared, places, dates, numbers, aligned)

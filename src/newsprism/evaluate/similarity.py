@@ -42,7 +42,7 @@ from ..similarity import (
     design_matrix,
     load_model,
 )
-from ..similarity_features import LEXICAL, FeatureOptions
+from ..similarity_features import LEXICAL, TITLE_E5, FeatureOptions
 
 __all__ = [
     "GOLD_KEYS",
@@ -60,7 +60,8 @@ __all__ = [
 GOLD_KEYS = {d: d.capitalize() for d in DIMENSIONS}
 FOLDS = 5
 DEFAULT_ALPHA = 10.0
-IMPUTE_FROM = ("cos_lead", "lex_names")
+# Features measured only within one language, and what fills them in across languages.
+IMPUTE_FROM = {LEXICAL: ("cos_lead", "lex_names"), TITLE_E5: ("cos_title", "cos_title_lead")}
 # Sentence alignment only gives evidence; scoring a whole file goes without it.
 BATCH_OPTIONS = SimilarityOptions(features=FeatureOptions(align=False))
 Array = npt.NDArray[np.float64]
@@ -170,20 +171,21 @@ def _folds(groups: Sequence[int], k: int) -> list[int]:
 
 
 def _fit_imputer(features: Sequence[dict[str, float]]) -> dict[str, dict[str, Any]]:
-    """Least squares of ``lex_words`` on the cross-lingual features, where it is known."""
-    rows = [f for f in features if LEXICAL in f]
-    if len(rows) < len(IMPUTE_FROM) + 2:
-        return {}
-    x = np.array([[f[n] for n in IMPUTE_FROM] + [1.0] for f in rows])
-    y = np.array([f[LEXICAL] for f in rows])
-    w = np.linalg.lstsq(x, y, rcond=None)[0]
-    return {
-        LEXICAL: {
-            "from": list(IMPUTE_FROM),
+    """Least squares of each one-language feature on cross-lingual ones, where it is known."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, sources in IMPUTE_FROM.items():
+        rows = [f for f in features if name in f]
+        if len(rows) < len(sources) + 2:
+            continue
+        x = np.array([[f[n] for n in sources] + [1.0] for f in rows])
+        y = np.array([f[name] for f in rows])
+        w = np.linalg.lstsq(x, y, rcond=None)[0]
+        out[name] = {
+            "from": list(sources),
             "coef": [float(v) for v in w[:-1]],
             "intercept": float(w[-1]),
         }
-    }
+    return out
 
 
 def fit_model(
