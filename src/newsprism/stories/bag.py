@@ -71,9 +71,7 @@ def _prune(weights: dict[str, float], keep: int) -> dict[str, float]:
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[k] for k, v in a.items() if k in b)
+    return sum([a[k] * b[k] for k in a.keys() & b.keys()])
 
 
 class Bag:

@@ -5,8 +5,9 @@ handled a day at a time, oldest first (undated articles last). Within one day th
 articles are clustered together by average link on the pair score (see ``bag.py``),
 so their order within the day does not matter; each resulting group then joins the
 active story with the best average link above ``threshold`` or starts a new story.
-Finally, stories touched by the day are merged with any active story whose average
-link to them is above ``threshold`` (the older id survives; the merge is recorded).
+Finally, a story that a group joined is merged with the other stories that group was
+close to, when their average link is now above ``threshold`` (the older id survives;
+the merge is recorded); no other pair can have come closer (see ``_add_batch``).
 
 Only *active* stories are candidates: those seen within ``active_days`` of the newest
 publication date, at most ``max_active`` of them (the least recently updated leave
@@ -45,7 +46,7 @@ class ClusterOptions:
 
     threshold: float = 0.2
     weights: LinkWeights = field(default_factory=LinkWeights)
-    candidates: int = 12
+    candidates: int = 8
     max_batch: int = 2000
     active_days: int = 30
     max_active: int = 20_000
