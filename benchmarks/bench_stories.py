@@ -124,8 +124,10 @@ def stream(articles: int) -> dict[str, Any]:
                     "articles": (d + 1) * per_day,
                     "active_stories": len(clusterer.active),
                     "peak_rss_mib": round(_peak_mib(), 1),
+                    "seconds": round(time.perf_counter() - started, 1),
                 }
             )
+            print(json.dumps(samples[-1]), file=sys.stderr, flush=True)  # progress
     seconds = time.perf_counter() - started
     return {
         "articles": articles,
