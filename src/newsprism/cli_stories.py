@@ -13,7 +13,6 @@ import click
 from .cli_common import EXIT_OK, EXIT_SOME_FAILED, db_option, fail, open_store, report_problems
 from .errors import NewsprismError
 from .report import FORMATS, render
-from .story_pick import pick_members
 
 __all__ = ["register"]
 
@@ -90,25 +89,17 @@ def register(main: click.Group) -> None:
 
         An id of a story merged into another leads to the story it is part of.
         """
-        from .stored import compare_stored
-        from .stories.store import resolve_story, story_history, story_members
+        from .web.data import CoverageCache, story_data
 
         with open_store(db) as store:
             try:
-                if fmt == "html":  # the story page of `newsprism serve`, as one file
-                    from .web.data import CoverageCache, story_data
-
-                    data = story_data(store, story_id, CoverageCache(1), limit=max_articles)
-                    sid, coverage = data.id, data.coverage
-                else:
-                    sid = resolve_story(store, story_id)
-                    members = story_members(store, sid)
-                    history = story_history(store, sid)
-                    coverage = compare_stored(store, pick_members(store, members, max_articles))
+                data = story_data(store, story_id, CoverageCache(1), limit=max_articles)
             except NewsprismError as err:
                 fail(err)
+        sid, coverage = data.id, data.coverage
+        members = [i.id for i in data.members]
         report_problems(coverage.failures, coverage.warnings)
-        if fmt == "html":
+        if fmt == "html":  # the story page of `newsprism serve`, as one file
             from .web import render_story_document
 
             text = render_story_document(data)
@@ -119,7 +110,7 @@ def register(main: click.Group) -> None:
                     "requested": story_id,
                     "articles": members,
                     "compared": [a.id for a in coverage.articles],
-                    "events": history,
+                    "events": list(data.history),
                     "coverage": json.loads(render(coverage, "json")),
                 },
                 indent=2,

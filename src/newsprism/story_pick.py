@@ -13,13 +13,7 @@ def pick_members(store: Store, ids: list[str], limit: int) -> list[str]:
     """Up to ``limit`` members, spreading over sources and languages, oldest first."""
     if len(ids) <= limit:
         return ids
-    rows = {
-        r[0]: (r[1] or r[0], r[2] or "")
-        for r in store.connection.execute(
-            f"SELECT id, source, language FROM articles WHERE id IN ({','.join('?' * len(ids))})",
-            ids,
-        )
-    }
+    rows = {i: (a.source or i, a.language or "") for i, a in store.infos(ids).items()}
     chosen: list[str] = []
     seen: set[tuple[str, str]] = set()
     rules: tuple[Callable[[str], tuple[str, str]], ...] = (

@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -105,6 +105,14 @@ def _info(row: sqlite3.Row | tuple[Any, ...]) -> ArticleInfo:
     published = date.fromisoformat(row[5]) if row[5] else None
     return ArticleInfo(row[0], row[1], row[2], row[3], row[4], published, row[6], row[7],
                        row[8], row[9])  # fmt: skip
+
+
+def chunks(ids: Sequence[str], size: int = 500) -> Iterator[tuple[Sequence[str], str]]:
+    """``ids`` in slices small enough for SQLite's parameter limit, each with the
+    ``?, ?, …`` placeholders of an ``IN (…)`` clause."""
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        yield part, ",".join("?" * len(part))
 
 
 def _low(x: float) -> float | None:
@@ -410,6 +418,16 @@ class Store:
             sql += " LIMIT ?"
             params.append(q.limit)
         return [_info(r) for r in self._conn.execute(sql, params)]
+
+    def infos(self, ids: Sequence[str]) -> dict[str, ArticleInfo]:
+        """Metadata of the stored articles among ``ids``, by id."""
+        out: dict[str, ArticleInfo] = {}
+        for part, marks in chunks(ids):
+            rows = self._conn.execute(
+                f"SELECT {_INFO_COLUMNS} FROM articles a WHERE a.id IN ({marks})", part
+            )
+            out.update((r[0], _info(r)) for r in rows)
+        return out
 
     def search(
         self,

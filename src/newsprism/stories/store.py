@@ -21,7 +21,7 @@ from ..dedupe import DedupeOptions, count_independent, stored_links
 from ..embed import Embedder
 from ..errors import InputError
 from ..pipeline import Timings
-from ..store.db import Store
+from ..store.db import Store, chunks
 from .bag import Bag
 from .cluster import ClusterOptions, Story, StoryClusterer, StoryEvent
 from .features import StoryDoc
@@ -113,14 +113,12 @@ def _save_docs(conn: sqlite3.Connection, docs: Sequence[StoryDoc]) -> None:
 
 def _load_docs(conn: sqlite3.Connection, ids: Sequence[str]) -> list[StoryDoc]:
     out: list[StoryDoc] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for part, marks in chunks(ids):
         rows = conn.execute(
             "SELECT d.article_id, d.language, d.published, d.anchor, d.terms, d.names,"
             " d.vector, a.title, a.source FROM story_docs d JOIN articles a"
             f" ON a.id = d.article_id WHERE d.article_id IN ({marks})",
-            chunk,
+            part,
         )
         for ident, lang, pub, anchor, terms, names, blob, title, source in rows:
             out.append(
@@ -224,15 +222,10 @@ def _unassigned(conn: sqlite3.Connection, ids: Iterable[str] | None) -> list[str
         )
         return [r[0] for r in rows]
     wanted = list(dict.fromkeys(ids))
-    done = {
-        r[0]
-        for start in range(0, len(wanted), 500)
-        for r in conn.execute(
-            "SELECT article_id FROM story_articles WHERE article_id IN"
-            f" ({','.join('?' * len(wanted[start : start + 500]))})",
-            wanted[start : start + 500],
-        )
-    }
+    done: set[str] = set()
+    for part, marks in chunks(wanted):
+        query = f"SELECT article_id FROM story_articles WHERE article_id IN ({marks})"
+        done.update(r[0] for r in conn.execute(query, part))
     return [i for i in wanted if i not in done]
 
 

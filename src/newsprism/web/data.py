@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Article, Coverage
 from ..store import ArticleInfo, ArticleQuery, SearchHit, Store
+from ..store.db import chunks
 from ..stories.store import StoryInfo, list_stories, resolve_story, story_history, story_members
 from ..story_pick import pick_members
 
@@ -106,33 +107,16 @@ class CoverageCache:
             return found
 
 
-def _infos(store: Store, ids: list[str]) -> dict[str, ArticleInfo]:
-    out: dict[str, ArticleInfo] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = store.connection.execute(
-            "SELECT id, title, source, url, language, published, path, content_hash,"
-            f" ingested_at, length(text) FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        for r in rows:
-            day = date.fromisoformat(r[5]) if r[5] else None
-            out[r[0]] = ArticleInfo(r[0], r[1], r[2], r[3], r[4], day, r[6], r[7], r[8], r[9])
-    return out
-
-
 def stories(store: Store, filters: Filters, *, limit: int | None = None) -> list[StoryInfo]:
     """Live stories, largest first, with an article matching every filter."""
     found = list_stories(store, language=filters.language)
     if filters.on_articles:
         ids = [i.id for i in store.articles(filters.query())]
         keep: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for part, marks in chunks(ids):
             rows = store.connection.execute(
-                "SELECT DISTINCT story_id FROM story_articles"
-                f" WHERE article_id IN ({','.join('?' * len(chunk))})",
-                chunk,
+                f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({marks})",
+                part,
             )
             keep.update(resolve_story(store, r[0]) for r in rows)
         found = [s for s in found if s.id in keep]
@@ -167,7 +151,7 @@ def story_data(
     members = story_members(store, sid)
     compared = pick_members(store, members, limit)
     row = store.connection.execute("SELECT title FROM stories WHERE id = ?", (sid,)).fetchone()
-    infos = _infos(store, members)
+    infos = store.infos(members)
     key = (str(Path(store.path).resolve()), sid, *compared)
     coverage = cache.get(key, lambda: compare_stored(store, compared))
     return StoryData(
@@ -193,7 +177,7 @@ def article_data(store: Store, ident: str, cache: CoverageCache | None) -> Artic
         data = story_data(store, sid, cache)
         if ident in data.compared:
             coverage = data.coverage
-    return ArticleData(article, _infos(store, [ident]).get(ident), sid, coverage)
+    return ArticleData(article, store.infos([ident]).get(ident), sid, coverage)
 
 
 def search_hits(
