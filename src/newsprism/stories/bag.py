@@ -129,10 +129,6 @@ class Bag:
         norm = float(np.linalg.norm(self.vector))
         return self.vector / norm if norm > 0 else self.vector
 
-    def top_names(self, k: int = 8) -> list[str]:
-        names = sorted(self.names.items(), key=lambda kv: -kv[1])
-        return [n for n, _ in names if not n.startswith("year:")][:k]
-
 
 def shared_names(a: Bag, b: Bag, k: int = 4) -> list[str]:
     """The names that weigh most in the link of ``a`` and ``b``."""

@@ -174,8 +174,10 @@ def _write(conn: sqlite3.Connection, events: Iterable[StoryEvent], clusterer: St
            docs: dict[str, StoryDoc]) -> StoryUpdate:  # fmt: skip
     now = _now()
     counts = {"created": 0, "joined": 0, "merged": 0}
+    touched: dict[str, None] = {}
     for e in events:
         counts[e.kind] += 1
+        touched[e.story] = None
         conn.execute(
             "INSERT INTO story_events (at, kind, story_id, other_id, article_id, score, reason)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -204,13 +206,13 @@ def _write(conn: sqlite3.Connection, events: Iterable[StoryEvent], clusterer: St
                 "INSERT OR REPLACE INTO story_articles VALUES (?, ?, ?, ?)",
                 (e.article, e.story, e.score, e.reason),
             )
-    for story in clusterer.active.values():
-        conn.execute(
-            "UPDATE stories SET first_seen = ?, last_seen = ?, updated_at = ? WHERE id = ?"
-            " AND (first_seen IS NOT ? OR last_seen IS NOT ?)",
-            (_iso(story.first_seen), _iso(story.last_seen), now, story.id,
-             _iso(story.first_seen), _iso(story.last_seen)),
-        )  # fmt: skip
+    for sid in touched:
+        story = clusterer.active.get(sid)
+        if story is not None:
+            conn.execute(
+                "UPDATE stories SET first_seen = ?, last_seen = ?, updated_at = ? WHERE id = ?",
+                (_iso(story.first_seen), _iso(story.last_seen), now, sid),
+            )
     return StoryUpdate(len(docs), counts["created"], counts["joined"], counts["merged"])
 
 
