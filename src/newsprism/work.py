@@ -17,7 +17,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .files import read_bytes, read_file
 from .ingest import ReadOptions
@@ -152,8 +151,3 @@ def warm_models(languages: Sequence[str] = tuple(_WARM_TEXTS), embed: bool = Tru
         warmed.append(_annotate_cached(article, options, None))
     if embed and warmed:
         story_docs(warmed)
-
-
-def file_inputs(paths: Sequence[Path], ship: bool) -> list[FileInput]:
-    """``FileInput`` s for ``paths``, with their bytes when ``ship`` is set."""
-    return [FileInput(str(p), p.read_bytes() if ship else None) for p in paths]
