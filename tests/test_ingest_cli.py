@@ -202,7 +202,7 @@ def test_cli_ingest_exit_codes_and_summary(cli: click.Group, corpus: Path, tmp_p
     assert json.loads(ok.stdout) == {"ingested": 0, "duplicates": 1, "failed": 0, "skipped": 0,
                                      "ids": [], "failures": [], "warnings": [],
                                      "stories": {"articles": 0, "created": 0, "joined": 0,
-                                                 "merged": 0}}  # fmt: skip
+                                                 "merged": 0, "split": 0}}  # fmt: skip
     with Store(db) as store:
         assert store.connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert len(store) == 5

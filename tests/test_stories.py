@@ -138,3 +138,34 @@ def test_arrival_order_within_a_day_barely_matters(
         rng.shuffle(order)  # ECB+ rows carry no date: all of them arrive on one "day"
         shuffled = bcubed(cluster([docs[i] for i in order]), [labels[i] for i in order])
         assert abs(shuffled["bcubed_f1"] - reference) < 0.01
+
+
+def test_a_split_is_stored_and_shows_in_the_story_history(tmp_path: Path) -> None:
+    from newsprism.model import Article
+    from newsprism.stories import story_id
+    from newsprism.stories.store import save_story_docs, update_stories
+    from test_story_cluster import _drifting_story
+
+    days = _drifting_story()
+    with Store(tmp_path / "news.db") as store:
+        for batch in days:
+            for d in batch:
+                text = f"{d.title}: an article on {d.id}."
+                store.add(Article(d.id, text, d.title, d.language, published=d.published))
+            save_story_docs(store, batch)
+        updates = [update_stories(store, [d.id for d in batch]) for batch in days]
+        assert [u.split for u in updates] == [0, 0, 0, 1]
+        quake, tsunami = story_id("q1"), story_id("t1")
+        assert sorted(story_members(store, tsunami)) == ["t1", "t2", "t3"]
+        assert "t1" not in story_members(store, quake) and len(story_members(store, quake)) == 8
+        assert {s.id: s.articles for s in list_stories(store)} == {quake: 8, tsunami: 3}
+        for ident in (quake, tsunami):
+            split = [e for e in story_history(store, ident) if e["kind"] == "split"]
+            assert [(e["story"], e["other"], e["article"]) for e in split] == [
+                (tsunami, quake, "t1")
+            ]
+            assert "average link" in str(split[0]["reason"])
+        moved = [e["article"] for e in story_history(store, tsunami) if e["kind"] == "moved"]
+        assert sorted(moved) == ["t1", "t2", "t3"]
+        title = store.connection.execute("SELECT title FROM stories WHERE id = ?", (tsunami,))
+        assert title.fetchone()[0] == "tsunami t1"

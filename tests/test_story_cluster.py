@@ -9,7 +9,14 @@ from datetime import date
 import numpy as np
 import pytest
 
-from newsprism.stories import ClusterOptions, LinkWeights, StoryClusterer, StoryDoc, story_id
+from newsprism.stories import (
+    ClusterOptions,
+    LinkWeights,
+    StoryClusterer,
+    StoryDoc,
+    StoryEvent,
+    story_id,
+)
 from newsprism.stories.bag import Bag, link
 from newsprism.stories.cluster import pair_scores
 
@@ -150,3 +157,87 @@ def test_shuffling_articles_of_one_day_does_not_change_the_stories() -> None:
         order = docs[:]
         rng.shuffle(order)
         assert _where(order, StoryClusterer()) == reference
+
+
+def _drifting_story() -> list[list[StoryDoc]]:
+    """Days of articles: a quake story, bridged to a tsunami by two articles on both,
+    then three tsunami articles join through the bridge, then the quake story grows."""
+    same = _vec(99)  # one embedding, so the only story is always a candidate
+
+    def day(n: int, docs: list[StoryDoc]) -> list[StoryDoc]:
+        return [replace(d, vector=same, published=date(2024, 3, n)) for d in docs]
+
+    return [
+        day(1, [doc("q1", "quake"), doc("q2", "quake")]),
+        day(2, [doc("b1", "quake", extra="tsunami"), doc("b2", "quake", extra="tsunami")]),
+        day(3, [doc(f"t{i}", "tsunami") for i in (1, 2, 3)]),
+        day(4, [doc(f"q{i}", "quake") for i in (3, 4, 5, 6)]),
+    ]
+
+
+class _Log:
+    """Members of stories as a collection would store them, kept by replaying events."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, StoryDoc] = {}
+        self.story: dict[str, str] = {}
+
+    def record(self, events: list[StoryEvent], docs: list[StoryDoc]) -> None:
+        self.docs.update((d.id, d) for d in docs)
+        for e in events:
+            if e.kind == "merged":
+                self.story = {a: e.story if s == e.other else s for a, s in self.story.items()}
+            elif e.article is not None:
+                self.story[e.article] = e.story
+
+    def __call__(self, sid: str) -> list[StoryDoc]:
+        return [self.docs[a] for a, s in sorted(self.story.items()) if s == sid]
+
+
+def _run_days(days: list[list[StoryDoc]], options: ClusterOptions) -> list[StoryEvent]:
+    """One ``add`` per day, with the members of earlier days given by a log."""
+    log = _Log()
+    clusterer = StoryClusterer(options, members=log)
+    events: list[StoryEvent] = []
+    for batch in days:
+        new = clusterer.add(batch)
+        log.record(new, batch)
+        events.extend(new)
+    return events
+
+
+def test_a_story_whose_parts_drift_apart_is_split_and_says_why() -> None:
+    events = _run_days(_drifting_story(), ClusterOptions())
+    # the tsunami articles joined the quake story through the bridging articles ...
+    joined = {e.article: e.story for e in events if e.kind == "joined"}
+    assert joined["t1"] == story_id("q1")
+    # ... and once the quake articles outweigh the bridge, they are split off again
+    splits = [e for e in events if e.kind == "split"]
+    assert [(e.story, e.other, e.article) for e in splits] == [
+        (story_id("t1"), story_id("q1"), "t1")
+    ]
+    assert splits[0].score < 0.15
+    assert "average link" in splits[0].reason and "name-tsunami" in splits[0].reason
+    moved = sorted(e.article or "" for e in events if e.kind == "moved")
+    assert moved == ["t1", "t2", "t3"]
+    where: dict[str, str] = {}
+    for e in events:
+        if e.article:
+            where[e.article] = e.story
+    founder_part = {"q1", "q2", "q3", "q4", "q5", "q6", "b1", "b2"}
+    assert {where[i] for i in founder_part} == {story_id("q1")}  # the founder keeps the id
+    assert {where[f"t{i}"] for i in (1, 2, 3)} == {story_id("t1")}
+    # the same input gives the same result, in one call as well as one call a day
+    assert _run_days(_drifting_story(), ClusterOptions()) == events
+    in_one = StoryClusterer().add([d for batch in _drifting_story() for d in batch])
+    assert in_one == events
+
+
+def test_splits_can_be_turned_off_big_stories_are_settled_and_unknown_members_kept() -> None:
+    for options in (ClusterOptions(split=False), ClusterOptions(split_max=5)):
+        events = _run_days(_drifting_story(), options)
+        assert not [e for e in events if e.kind in ("split", "moved")]
+    # without stored members, a story from an earlier call is not checked
+    clusterer = StoryClusterer()
+    events = [e for batch in _drifting_story() for e in clusterer.add(batch)]
+    assert not [e for e in events if e.kind in ("split", "moved")]

@@ -191,7 +191,10 @@ def _ingest_command(main: click.Group) -> None:
             line += f", skipped {summary.skipped}" if summary.skipped else ""
             if summary.stories and summary.stories.articles:
                 st = summary.stories
-                line += f"; stories: {st.created} new, {st.joined} joined, {st.merged} merged"
+                line += (
+                    f"; stories: {st.created} new, {st.joined} joined, {st.merged} merged,"
+                    f" {st.split} split"
+                )
             click.echo(line)
         sys.exit(EXIT_SOME_FAILED if summary.failed else EXIT_OK)
 

@@ -17,7 +17,7 @@ first). Memory is therefore bounded by ``max_active`` bags, whatever the stream 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,6 +42,9 @@ class ClusterOptions:
     ``max_batch``: articles clustered together at most (larger days are cut in chunks).
     ``active_days``/``max_active``: which stories stay candidates (see module doc).
     ``max_terms``/``max_names``: entries kept in a story's summed vectors.
+    ``split``: check a story that changed for parts that have drifted apart (average
+    link below ``threshold - split_margin``) and split them off; stories of more than
+    ``split_max`` articles are settled (see :meth:`StoryClusterer._split`).
     """
 
     threshold: float = 0.2
@@ -52,6 +55,9 @@ class ClusterOptions:
     max_active: int = 20_000
     max_terms: int = 400
     max_names: int = 200
+    split: bool = True
+    split_margin: float = 0.05
+    split_max: int = 200
 
 
 @dataclass
@@ -68,7 +74,9 @@ class Story:
 
 @dataclass(frozen=True)
 class StoryEvent:
-    """What happened: ``created``, ``joined`` or ``merged`` (``other`` merged into ``story``)."""
+    """What happened: ``created``, ``joined``, ``merged`` (``other`` merged into
+    ``story``), ``split`` (``story`` split off ``other``, ``article`` its oldest member)
+    or ``moved`` (``article`` moved from ``other`` to ``story`` by a split)."""
 
     kind: str
     story: str
@@ -76,6 +84,12 @@ class StoryEvent:
     other: str | None
     score: float
     reason: str
+
+
+Members = Callable[[str], Sequence[StoryDoc]]
+"""The stored member articles of a story (by id), as of the start of an ``add``."""
+
+_REGROW = 1.25  # a story is checked for a split again once it has grown by this factor
 
 
 def story_id(founder: str) -> str:
@@ -116,25 +130,40 @@ def pair_scores(docs: Sequence[StoryDoc], w: LinkWeights) -> npt.NDArray[np.floa
     return out
 
 
-def _groups(docs: Sequence[StoryDoc], opts: ClusterOptions) -> list[list[int]]:
+def groups(docs: Sequence[StoryDoc], w: LinkWeights, threshold: float) -> list[list[int]]:
+    """``docs`` clustered by average link on the pair score, cut at ``threshold``: lists
+    of indices, in the order of their earliest member's id."""
     if len(docs) == 1:
         return [[0]]
-    scores = pair_scores(docs, opts.weights)
+    scores = pair_scores(docs, w)
     distance = np.clip(1.0 - scores, 0.0, None)
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform((distance + distance.T) / 2, checks=False), "average")
-    labels = fcluster(tree, 1.0 - opts.threshold, "distance")
-    groups: dict[int, list[int]] = {}
+    labels = fcluster(tree, 1.0 - threshold, "distance")
+    found: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(i)
+        found.setdefault(int(label), []).append(i)
     # deterministic: groups in the order of their earliest member's id
-    return sorted(groups.values(), key=lambda g: min(docs[i].id for i in g))
+    return sorted(found.values(), key=lambda g: min(docs[i].id for i in g))
 
 
-def _reason(score: Score, a: Bag, b: Bag, threshold: float) -> str:
+def _bag(docs: Sequence[StoryDoc]) -> Bag:
+    bag = Bag.of(docs[0])
+    for d in docs[1:]:
+        bag.add_doc(d)
+    return bag
+
+
+def _oldest(doc: StoryDoc) -> tuple[date, str]:
+    """Oldest first: by publication day (undated last), then id."""
+    return (doc.published or date.max, doc.id)
+
+
+def _reason(score: Score, a: Bag, b: Bag, threshold: float, below: bool = False) -> str:
     names = ", ".join(shared_names(a, b)) or "none"
+    rest = " with the rest of the story" if below else ""
     return (
-        f"average link {score.total:.3f} >= {threshold:.2f} "
+        f"average link {score.total:.3f} {'<' if below else '>='} {threshold:.2f}{rest} "
         f"(words {score.terms:.2f}, names {score.names:.2f}, year clash {score.clash:.2f}); "
         f"shared names: {names}"
     )
@@ -155,9 +184,19 @@ def _day_batches(docs: Iterable[StoryDoc], max_batch: int) -> list[list[StoryDoc
 class StoryClusterer:
     """The active stories and the rules that grow them; see the module doc."""
 
-    def __init__(self, options: ClusterOptions | None = None) -> None:
+    def __init__(
+        self, options: ClusterOptions | None = None, members: Members | None = None
+    ) -> None:
+        """``members`` gives the stored members of a story that was active before an
+        ``add`` (from the collection). Without it, a story is checked for a split only
+        in the ``add`` that started it; no member articles are kept between calls."""
         self.options = options or ClusterOptions()
         self.active: dict[str, Story] = {}
+        self._stored = members
+        # members known during one ``add``: all of them, or those added to the stored ones
+        self._known: dict[str, list[StoryDoc]] = {}
+        self._added: dict[str, list[StoryDoc]] = {}
+        self._checked: dict[str, int] = {}  # story id -> its size when last checked
         self._clock = 0
         self._newest: date | None = None
         self._dim = 0
@@ -192,6 +231,8 @@ class StoryClusterer:
 
     def _drop(self, sid: str) -> None:
         del self.active[sid]
+        for kept in (self._known, self._added, self._checked):
+            kept.pop(sid, None)
         row = self._rows.pop(sid)
         self._index[row] = 0.0
         self._row_ids[row] = None
@@ -226,8 +267,12 @@ class StoryClusterer:
     def add(self, docs: Iterable[StoryDoc]) -> list[StoryEvent]:
         """Cluster ``docs`` into the active stories; the events say where each went."""
         events: list[StoryEvent] = []
-        for batch in _day_batches(docs, self.options.max_batch):
-            events.extend(self._add_batch(batch))
+        try:
+            for batch in _day_batches(docs, self.options.max_batch):
+                events.extend(self._add_batch(batch))
+        finally:  # the caller stores the events: ``members`` knows them from now on
+            self._known.clear()
+            self._added.clear()
         return events
 
     def _add_batch(self, batch: list[StoryDoc]) -> list[StoryEvent]:
@@ -242,17 +287,13 @@ class StoryClusterer:
         # story that this group is close to as well: those pairs are all the merge
         # pass needs to check.
         recheck: dict[str, list[str]] = {}
-        groups = [[batch[i] for i in group] for group in _groups(batch, opts)]
-        bags = []
-        for members in groups:
-            bag = Bag.of(members[0])
-            for d in members[1:]:
-                bag.add_doc(d)
-            bags.append(bag)
+        changed: set[str] = set()
+        grouped = [[batch[i] for i in g] for g in groups(batch, opts.weights, opts.threshold)]
+        bags = [_bag(members) for members in grouped]
         # candidates as of the start of the batch: stories started by this batch are
         # apart from the other groups already, and the merge pass checks them after
         nearest = self._nearest(bags, [None] * len(bags))
-        for members, bag, near in zip(groups, bags, nearest, strict=True):
+        for members, bag, near in zip(grouped, bags, nearest, strict=True):
             best: tuple[float, Story, Score] | None = None
             close: list[str] = []
             for story in (self.active[i] for i in near if i in self.active):
@@ -266,6 +307,7 @@ class StoryClusterer:
                 story = Story(story_id(founder.id), founder.title, bag, day, day, self._clock)
                 self.active[story.id] = story
                 self._touch(story)
+                self._track(story.id, members, new=True)
                 events.append(StoryEvent("created", story.id, founder.id, None, 1.0, "new story"))
                 rest = [d for d in members if d is not founder]
                 reason = f"clustered with {founder.id} on arrival"
@@ -275,6 +317,8 @@ class StoryClusterer:
                 reason = _reason(score, bag, story.bag, opts.threshold)
                 story.bag.absorb(bag)
                 story.bag.prune(opts.max_terms, opts.max_names)
+                self._track(story.id, members)
+                changed.add(story.id)
                 self._seen(story, day)
                 self._touch(story)
                 events.extend(
@@ -283,8 +327,91 @@ class StoryClusterer:
                 others = [i for i in close if i != story.id]
                 if others:
                     recheck.setdefault(story.id, []).extend(others)
-        events.extend(self._merge(recheck))
+        merged = self._merge(recheck)
+        events.extend(merged)
+        if opts.split:
+            changed.update(e.story for e in merged)
+            for sid in sorted(changed):
+                grown = self.active.get(sid)
+                if grown is not None and grown.bag.n >= self._checked.get(sid, 0) * _REGROW:
+                    events.extend(self._split(grown))
         self._age_out()
+        return events
+
+    # -- members and splits --------------------------------------------------------------
+
+    def _track(self, sid: str, docs: Sequence[StoryDoc], new: bool = False) -> None:
+        """Note that ``docs`` joined story ``sid`` (which they start when ``new``)."""
+        if not self.options.split:
+            return
+        if new:
+            self._known[sid] = list(docs)
+        elif sid in self._known:
+            self._known[sid].extend(docs)
+        else:
+            self._added.setdefault(sid, []).extend(docs)
+
+    def _members(self, sid: str) -> list[StoryDoc] | None:
+        """All members of story ``sid`` now, or None when they are not known."""
+        if sid in self._known:
+            return self._known[sid]
+        if self._stored is None:
+            return None
+        return [*self._stored(sid), *self._added.get(sid, [])]
+
+    def _split(self, story: Story) -> list[StoryEvent]:
+        """Split ``story`` when its members fall into parts whose average link is below
+        ``threshold - split_margin`` (a hysteresis, so that a story does not flap between
+        split and joined as articles arrive). The part holding the founder keeps the id;
+        every other part becomes a story named after its oldest member."""
+        opts = self.options
+        self._checked[story.id] = story.bag.n
+        if not 3 <= story.bag.n <= opts.split_max:
+            return []  # two articles joined on their own pair score; big stories are settled
+        members = self._members(story.id)
+        if members is None or len(members) != story.bag.n:
+            return []
+        cut = opts.threshold - opts.split_margin
+        parts = [[members[i] for i in g] for g in groups(members, opts.weights, cut)]
+        if len(parts) == 1:
+            return []
+        head = next((m for m in members if story_id(m.id) == story.id), min(members, key=_oldest))
+        keep = next(p for p in parts if any(d is head for d in p))
+        keep_bag = _bag(keep)
+        events: list[StoryEvent] = []
+        for part in sorted((p for p in parts if p is not keep), key=lambda p: min(map(_oldest, p))):
+            oldest = min(part, key=_oldest)
+            bag = _bag(part)
+            score = link(bag, keep_bag, opts.weights)
+            reason = _reason(score, bag, keep_bag, cut, below=True)
+            bag.prune(opts.max_terms, opts.max_names)
+            days = [d.published for d in part if d.published is not None]
+            new = Story(
+                story_id(oldest.id),
+                oldest.title,
+                bag,
+                min(days, default=None),
+                max(days, default=None),
+                self._clock,
+            )
+            self.active[new.id] = new
+            self._touch(new)
+            self._known[new.id] = part
+            self._checked[new.id] = len(part)
+            events.append(StoryEvent("split", new.id, oldest.id, story.id, score.total, reason))
+            moved = f"split off {story.id} with {oldest.id}"
+            events.extend(
+                StoryEvent("moved", new.id, d.id, story.id, score.total, moved) for d in part
+            )
+        keep_bag.prune(opts.max_terms, opts.max_names)
+        story.bag = keep_bag
+        days = [d.published for d in keep if d.published is not None]
+        if days:
+            story.first_seen, story.last_seen = min(days), max(days)
+        story.touched = self._clock
+        self._known[story.id] = keep
+        self._checked[story.id] = len(keep)
+        self._touch(story)
         return events
 
     def _seen(self, story: Story, day: date | None) -> None:
@@ -314,6 +441,8 @@ class StoryClusterer:
                     continue
                 keep, gone = sorted((story, other), key=_age)
                 reason = _reason(score, keep.bag, gone.bag, opts.threshold)
+                if opts.split:
+                    self._absorb_members(keep.id, gone.id)
                 keep.bag.absorb(gone.bag)
                 keep.bag.prune(opts.max_terms, opts.max_names)
                 for day in (gone.first_seen, gone.last_seen):
@@ -324,6 +453,17 @@ class StoryClusterer:
                 queue.append(keep.id)
                 break
         return events
+
+    def _absorb_members(self, keep: str, gone: str) -> None:
+        """Note that story ``gone`` merged into ``keep``."""
+        docs = self._members(gone)
+        if docs is None:  # not known: neither are the members of ``keep`` any more
+            self._known.pop(keep, None)
+            self._added.pop(keep, None)
+        else:
+            self._track(keep, docs)
+        self._known.pop(gone, None)
+        self._added.pop(gone, None)
 
     def _age_out(self) -> None:
         opts = self.options

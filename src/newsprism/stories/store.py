@@ -63,6 +63,7 @@ class StoryUpdate:
     created: int
     joined: int
     merged: int
+    split: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,13 @@ def save_story_docs(store: Store, docs: Sequence[StoryDoc]) -> None:
 # --- restoring and writing --------------------------------------------------------------
 
 
+def _members(conn: sqlite3.Connection, sid: str) -> list[StoryDoc]:
+    query = "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id"
+    return _load_docs(conn, [r[0] for r in conn.execute(query, (sid,))])
+
+
 def _restore(conn: sqlite3.Connection, opts: ClusterOptions) -> StoryClusterer:
-    clusterer = StoryClusterer(opts)
+    clusterer = StoryClusterer(opts, members=lambda sid: _members(conn, sid))
     newest = conn.execute(
         "SELECT max(last_seen) FROM stories WHERE merged_into IS NULL"
     ).fetchone()[0]
@@ -187,11 +193,13 @@ def _restore(conn: sqlite3.Connection, opts: ClusterOptions) -> StoryClusterer:
 def _write(conn: sqlite3.Connection, events: Iterable[StoryEvent], clusterer: StoryClusterer,
            docs: dict[str, StoryDoc]) -> StoryUpdate:  # fmt: skip
     now = _now()
-    counts = {"created": 0, "joined": 0, "merged": 0}
+    counts = dict.fromkeys(("created", "joined", "merged", "split", "moved"), 0)
     touched: dict[str, None] = {}
     for e in events:
         counts[e.kind] += 1
         touched[e.story] = None
+        if e.kind == "split" and e.other is not None:
+            touched[e.other] = None
         conn.execute(
             "INSERT INTO story_events (at, kind, story_id, other_id, article_id, score, reason)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -204,6 +212,13 @@ def _write(conn: sqlite3.Connection, events: Iterable[StoryEvent], clusterer: St
                 " VALUES (?, ?, ?, ?, ?)",
                 (e.story, title, e.article, now, now),
             )
+        if e.kind == "split" and e.article is not None:
+            conn.execute(
+                "INSERT INTO stories (id, title, founder, created_at, updated_at)"
+                " VALUES (?, coalesce((SELECT title FROM articles WHERE id = ?), ''), ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET merged_into = NULL",
+                (e.story, e.article, e.article, now, now),
+            )  # a story once merged away comes back when its founder's part splits off
         if e.kind == "merged" and e.other is not None:
             conn.execute(
                 "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (e.story, e.other)
@@ -227,7 +242,9 @@ def _write(conn: sqlite3.Connection, events: Iterable[StoryEvent], clusterer: St
                 "UPDATE stories SET first_seen = ?, last_seen = ?, updated_at = ? WHERE id = ?",
                 (_iso(story.first_seen), _iso(story.last_seen), now, sid),
             )
-    return StoryUpdate(len(docs), counts["created"], counts["joined"], counts["merged"])
+    return StoryUpdate(
+        len(docs), counts["created"], counts["joined"], counts["merged"], counts["split"]
+    )
 
 
 def _unassigned(conn: sqlite3.Connection, ids: Iterable[str] | None) -> list[str]:
@@ -311,15 +328,18 @@ def story_members(store: Store, ident: str) -> list[str]:
 
 
 def story_history(store: Store, ident: str) -> list[dict[str, object]]:
-    """The events of story ``ident`` (and of the stories merged into it), oldest first."""
+    """The events of story ``ident`` (and of the stories merged into it, and the splits
+    off it), oldest first."""
     sid = resolve_story(store, ident)
     query = "SELECT id FROM stories WHERE merged_into = ?"
     merged = [r[0] for r in store.connection.execute(query, (sid,))]
     ids = [sid, *merged]
+    marks = ",".join("?" * len(ids))
     rows = store.connection.execute(
         "SELECT at, kind, story_id, other_id, article_id, score, reason FROM story_events"
-        f" WHERE story_id IN ({','.join('?' * len(ids))}) ORDER BY id",
-        ids,
+        f" WHERE story_id IN ({marks}) OR (kind = 'split' AND other_id IN ({marks}))"
+        " ORDER BY id",
+        [*ids, *ids],
     )
     keys = ("at", "kind", "story", "other", "article", "score", "reason")
     return [dict(zip(keys, r, strict=True)) for r in rows]
