@@ -207,8 +207,10 @@ class StoryClusterer:
     # -- state ---------------------------------------------------------------------------
 
     def restore(self, story: Story) -> None:
-        """Make a stored story active again (used when resuming a collection)."""
+        """Make a stored story active again (used when resuming a collection); it is
+        checked for a split once it has grown by a quarter from here."""
         self.active[story.id] = story
+        self._checked[story.id] = story.bag.n
         self._touch(story)
         if story.last_seen and (self._newest is None or story.last_seen > self._newest):
             self._newest = story.last_seen
