@@ -115,6 +115,22 @@ class SpacyNER:
             doc = self._nlp(text)
         return [(e.start_char, e.end_char, e.label_, None) for e in doc.ents]
 
+    def spans_many(self, texts: Sequence[str], batch_size: int = 16) -> list[list[Span]]:
+        """:meth:`spans` of each text, run as batches (the same spans, faster)."""
+        with self._lock:
+            docs = list(self._nlp.pipe(texts, batch_size=batch_size))
+        return [[(e.start_char, e.end_char, e.label_, None) for e in doc.ents] for doc in docs]
+
+
+class _Found:
+    """A NER whose spans for one text were computed already (in a batch)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self._spans = spans
+
+    def spans(self, text: str) -> list[Span]:
+        return self._spans
+
 
 class NatashaNER:
     """natasha's news NER, with names put in the nominative (``России`` → ``Россия``)."""
@@ -362,6 +378,26 @@ def annotate_entities(
     return dataclasses.replace(article, mentions=mentions)
 
 
+def annotate_entities_batch(
+    articles: Sequence[Article], options: EntityOptions | None = None
+) -> list[Article]:
+    """:func:`annotate_entities` of each article; the spaCy models run over all
+    articles of their language in batches, which gives the same mentions faster."""
+    found: dict[int, list[Span]] = {}
+    by_model: dict[int, tuple[SpacyNER, list[int]]] = {}
+    for i, a in enumerate(articles):
+        backend = ner_for(a.language, a.sentences)
+        if isinstance(backend, SpacyNER):
+            by_model.setdefault(id(backend), (backend, []))[1].append(i)
+    for backend, idx in by_model.values():
+        spans = backend.spans_many([articles[i].text for i in idx])
+        found.update(zip(idx, spans, strict=True))
+    return [
+        annotate_entities(a, options, _Found(found[i]) if i in found else None)
+        for i, a in enumerate(articles)
+    ]
+
+
 def describe_backend(language: str | None) -> str:
     """A short, user-facing name of the backend used for ``language``."""
     if language in SPACY_MODELS and model_available(language):
@@ -378,6 +414,7 @@ __all__: list[str] = [
     "NatashaNER",
     "SpacyNER",
     "annotate_entities",
+    "annotate_entities_batch",
     "describe_backend",
     "find_mentions",
     "model_available",

@@ -21,16 +21,23 @@ from .compare import CompareOptions, align
 from .dates import annotate_dates
 from .dedupe import find_near_duplicates, group_of
 from .embed import Embedder, EmbedOptions, default_embedder
-from .entities import EntityOptions, annotate_entities, describe_backend, model_available
+from .entities import (
+    EntityOptions,
+    annotate_entities,
+    annotate_entities_batch,
+    describe_backend,
+    model_available,
+)
 from .errors import LanguageError, NewsprismError
 from .ingest import read_path
 from .link import LinkOptions, link_entities
 from .model import Article, Coverage, Fact, Failure, Status
 from .quantities import annotate_quantities
-from .quotes import annotate_quotes
+from .quotes import annotate_quotes, annotate_quotes_batch
 from .sentences import SentenceOptions, annotate_sentences
 
 Stage = Callable[[Article], Article]
+BatchStage = Callable[[Sequence[Article]], list[Article]]
 
 
 @dataclass(frozen=True)
@@ -71,21 +78,64 @@ def annotation_stages(options: PipelineOptions) -> list[tuple[str, Stage]]:
     ]
 
 
+def _batch_stages(options: PipelineOptions) -> dict[str, BatchStage]:
+    """Stages that run faster over many articles at once (same results)."""
+    return {
+        "entities": lambda articles: annotate_entities_batch(articles, options.entities),
+        "quotes": annotate_quotes_batch,
+    }
+
+
 def annotate(
     article: Article, options: PipelineOptions | None = None, timings: Timings | None = None
 ) -> Article:
     """Run every annotation stage on one article."""
+    result = annotate_many([article], options, timings)[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def annotate_many(
+    articles: Sequence[Article],
+    options: PipelineOptions | None = None,
+    timings: Timings | None = None,
+) -> list[Article | Exception]:
+    """:func:`annotate` of each article, stage by stage over all of them; the NER and
+    the quote parse run in batches. The results are those of one article at a time; an
+    article that fails gives its exception in its place, and the others go on."""
     opts = options or PipelineOptions()
-    if opts.language:
-        article = dataclasses.replace(article, language=opts.language)
-    if not article.language:
-        raise LanguageError(f"{article.path or article.id}: could not determine the language")
+    items: list[Article | Exception] = []
+    for article in articles:
+        if opts.language:
+            article = dataclasses.replace(article, language=opts.language)
+        if article.language:
+            items.append(article)
+        else:
+            where = article.path or article.id
+            items.append(LanguageError(f"{where}: could not determine the language"))
+    batched = _batch_stages(opts)
     for name, stage in annotation_stages(opts):
         started = time.perf_counter()
-        article = stage(article)
+        live = [(i, x) for i, x in enumerate(items) if isinstance(x, Article)]
+        done: list[Article] | None = None
+        if name in batched and len(live) > 1:
+            try:
+                done = batched[name]([x for _, x in live])
+            except Exception:  # one article broke the batch: find it below
+                done = None
+        if done is not None:
+            for (i, _), article in zip(live, done, strict=True):
+                items[i] = article
+        else:
+            for i, article in live:
+                try:
+                    items[i] = stage(article)
+                except Exception as err:  # recorded as this article's failure
+                    items[i] = err
         if timings is not None:
             timings.add(name, time.perf_counter() - started)
-    return article
+    return items
 
 
 @functools.cache
@@ -94,19 +144,33 @@ def _annotation_cache(cache_dir: Path | None, settings: str) -> AnnotationCache:
 
 
 def _annotate_cached(article: Article, opts: PipelineOptions, timings: Timings | None) -> Article:
+    result = annotate_cached_many([article], opts, timings)[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def annotate_cached_many(
+    articles: Sequence[Article], opts: PipelineOptions, timings: Timings | None
+) -> list[Article | Exception]:
+    """:func:`annotate_many`, taking the articles annotated before from the cache
+    (when ``opts.cache``) and putting the new ones in it."""
     if opts.language:
-        article = dataclasses.replace(article, language=opts.language)
+        articles = [dataclasses.replace(a, language=opts.language) for a in articles]
     if not opts.cache:
-        return annotate(article, opts, timings)
+        return annotate_many(articles, opts, timings)
     settings = repr((opts.sentences, opts.entities))
     cache_dir = opts.embed.cache_dir if opts.embed.cache_dir is not None else default_cache_dir()
     cache = _annotation_cache(cache_dir, settings)
-    found = cache.get(article)
-    if found is not None:
-        return found
-    annotated = annotate(article, opts, timings)
-    cache.put(article, annotated)
-    return annotated
+    found: list[Article | Exception | None] = [cache.get(a) for a in articles]
+    todo = [i for i, f in enumerate(found) if f is None]
+    for i, result in zip(
+        todo, annotate_many([articles[i] for i in todo], opts, timings), strict=True
+    ):
+        if isinstance(result, Article):
+            cache.put(articles[i], result)
+        found[i] = result
+    return [f for f in found if f is not None]
 
 
 def _failure(path: str, err: Exception) -> Failure:

@@ -22,7 +22,7 @@ from .files import read_bytes, read_file
 from .ingest import ReadOptions
 from .language import detect_language
 from .model import Article, Failure
-from .pipeline import PipelineOptions, Timings, _annotate_cached, _failure
+from .pipeline import PipelineOptions, Timings, _annotate_cached, _failure, annotate_cached_many
 from .stories.features import StoryDoc
 from .stories.prepare import PrepareOptions, story_docs
 
@@ -111,12 +111,11 @@ def annotate_partition(
     """Annotate ``(where, article)`` pairs (``where`` names the article in failures)
     and, when ``prepare`` is given, compute their ``StoryDoc`` s in one batch."""
     timings = Timings()
-    items: list[Annotated | Failure] = []
-    for where, article in articles:
-        try:
-            items.append(Annotated(_annotate_cached(article, pipeline, timings), None))
-        except Exception as err:
-            items.append(_failure(where, err))
+    results = annotate_cached_many([a for _, a in articles], pipeline, timings)
+    items: list[Annotated | Failure] = [
+        _failure(where, r) if isinstance(r, Exception) else Annotated(r, None)
+        for (where, _), r in zip(articles, results, strict=True)
+    ]
     done = [i.article for i in items if isinstance(i, Annotated)]
     if prepare is not None and done:
         try:
