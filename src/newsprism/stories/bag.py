@@ -59,9 +59,13 @@ class _Lang:
     vector: Vector | None = None
 
 
-def _add_into(into: dict[str, float], other: Mapping[str, float], scale: float = 1.0) -> None:
+def _add_into(into: dict[str, float], other: Mapping[str, float]) -> None:
+    if not into:
+        into.update(other)
+        return
+    get = into.get
     for k, v in other.items():
-        into[k] = into.get(k, 0.0) + v * scale
+        into[k] = get(k, 0.0) + v
 
 
 def _prune(weights: dict[str, float], keep: int) -> dict[str, float]:

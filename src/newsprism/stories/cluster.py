@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -99,11 +100,12 @@ def story_id(founder: str) -> str:
 
 def _sparse(rows: Sequence[Mapping[str, float]]) -> csr_matrix:
     """``rows`` as a sparse matrix over their own vocabulary."""
-    vocab: dict[str, int] = {}
-    indices = [vocab.setdefault(k, len(vocab)) for row in rows for k in row]
-    data = np.fromiter((v for row in rows for v in row.values()), np.float64, len(indices))
+    keys = list(chain.from_iterable(rows))
+    column = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    indices = np.fromiter(map(column.__getitem__, keys), np.int64, len(keys))
+    data = np.fromiter(chain.from_iterable(r.values() for r in rows), np.float64, len(keys))
     indptr = np.cumsum([0, *map(len, rows)])
-    return csr_matrix((data, indices, indptr), shape=(len(rows), max(len(vocab), 1)))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), max(len(column), 1)))
 
 
 def pair_scores(docs: Sequence[StoryDoc], w: LinkWeights) -> npt.NDArray[np.float64]:
@@ -256,10 +258,13 @@ class StoryClusterer:
             chunk = np.stack([b.centroid() for b in bags[start : start + 256]])
             sims = chunk @ self._index[:used].T
             top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-            for row, cols in enumerate(top):
-                ranked = sorted(cols.tolist(), key=lambda i: -float(sims[row, i]))
+            values = np.take_along_axis(sims, top, axis=1)
+            order = np.argsort(-values, axis=1, kind="stable")
+            ranked = np.take_along_axis(top, order, axis=1).tolist()
+            positive = (np.take_along_axis(values, order, axis=1) > 0).tolist()
+            for row, (cols, keep) in enumerate(zip(ranked, positive, strict=True)):
                 skip = exclude[start + row]
-                ids = [self._row_ids[i] for i in ranked if sims[row, i] > 0]
+                ids = [self._row_ids[i] for i, ok in zip(cols, keep, strict=True) if ok]
                 kept = [i for i in ids if i is not None and i != skip]
                 out.append(kept[: self.options.candidates])
         return out
