@@ -92,9 +92,11 @@ class Bag:
         self.vector = np.zeros(dim, dtype=np.float32)
 
     @classmethod
-    def of(cls, doc: StoryDoc) -> Bag:
-        bag = cls(doc.vector.shape[0])
-        bag.add_doc(doc)
+    def of(cls, *docs: StoryDoc) -> Bag:
+        """The summed features of ``docs`` (at least one), added in this order."""
+        bag = cls(docs[0].vector.shape[0])
+        for doc in docs:
+            bag.add_doc(doc)
         return bag
 
     def add_doc(self, doc: StoryDoc) -> None:

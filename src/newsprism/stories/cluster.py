@@ -149,13 +149,6 @@ def groups(docs: Sequence[StoryDoc], w: LinkWeights, threshold: float) -> list[l
     return sorted(found.values(), key=lambda g: min(docs[i].id for i in g))
 
 
-def _bag(docs: Sequence[StoryDoc]) -> Bag:
-    bag = Bag.of(docs[0])
-    for d in docs[1:]:
-        bag.add_doc(d)
-    return bag
-
-
 def _oldest(doc: StoryDoc) -> tuple[date, str]:
     """Oldest first: by publication day (undated last), then id."""
     return (doc.published or date.max, doc.id)
@@ -296,7 +289,7 @@ class StoryClusterer:
         recheck: dict[str, list[str]] = {}
         changed: set[str] = set()
         grouped = [[batch[i] for i in g] for g in groups(batch, opts.weights, opts.threshold)]
-        bags = [_bag(members) for members in grouped]
+        bags = [Bag.of(*members) for members in grouped]
         # candidates as of the start of the batch: stories started by this batch are
         # apart from the other groups already, and the merge pass checks them after
         nearest = self._nearest(bags, [None] * len(bags))
@@ -384,11 +377,11 @@ class StoryClusterer:
             return []
         head = next((m for m in members if story_id(m.id) == story.id), min(members, key=_oldest))
         keep = next(p for p in parts if any(d is head for d in p))
-        keep_bag = _bag(keep)
+        keep_bag = Bag.of(*keep)
         events: list[StoryEvent] = []
         for part in sorted((p for p in parts if p is not keep), key=lambda p: min(map(_oldest, p))):
             oldest = min(part, key=_oldest)
-            bag = _bag(part)
+            bag = Bag.of(*part)
             score = link(bag, keep_bag, opts.weights)
             reason = _reason(score, bag, keep_bag, cut, below=True)
             bag.prune(opts.max_terms, opts.max_names)

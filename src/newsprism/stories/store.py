@@ -156,7 +156,7 @@ def save_story_docs(store: Store, docs: Sequence[StoryDoc]) -> None:
 
 
 def _members(conn: sqlite3.Connection, sid: str) -> list[StoryDoc]:
-    query = "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id"
+    query = "SELECT article_id FROM story_articles WHERE story_id = ?"
     return _load_docs(conn, [r[0] for r in conn.execute(query, (sid,))])
 
 
@@ -177,14 +177,10 @@ def _restore(conn: sqlite3.Connection, opts: ClusterOptions) -> StoryClusterer:
         (oldest, oldest, opts.max_active),
     ).fetchall()
     for sid, title, first, last in rows:
-        query = "SELECT article_id FROM story_articles WHERE story_id = ?"
-        members = [r[0] for r in conn.execute(query, (sid,))]
-        docs = _load_docs(conn, members)
+        docs = _members(conn, sid)
         if not docs:
             continue
-        bag = Bag.of(docs[0])
-        for d in docs[1:]:
-            bag.add_doc(d)
+        bag = Bag.of(*docs)
         bag.prune(opts.max_terms, opts.max_names)
         clusterer.restore(Story(sid, title, bag, _day(first), _day(last), 0))
     return clusterer
