@@ -50,7 +50,7 @@ class EngineOptions:
     annotation task. ``files``: input files per reading task. ``in_flight``:
     partitions queued per worker (more hides latency, costs memory on the client).
     ``ship_limit``: files up to this size travel to the workers as bytes (workers then
-    need no access to the client's disk); larger files are read by the client.
+    need no access to the client's disk); a worker opens a larger file at its path.
     ``warm``: load the models on every worker when it starts.
     """
 

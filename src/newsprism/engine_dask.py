@@ -42,6 +42,7 @@ class DaskEngine:
     def __init__(self, options: EngineOptions) -> None:
         self.options = options
         self.cluster: LocalCluster | None = None
+        where = options.scheduler or "a local cluster"
         try:
             if options.scheduler:
                 self.client = Client(options.scheduler, timeout="20s")  # type: ignore[no-untyped-call]
@@ -56,13 +57,12 @@ class DaskEngine:
                 self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as err:
             self.close()
-            where = options.scheduler or "a local cluster"
             raise EngineError(f"could not connect to {where}: {err}") from err
         try:
             self.client.wait_for_workers(1, timeout=60)
         except TimeoutError as err:
             self.close()
-            raise EngineError(f"{options.scheduler}: no worker joined within 60 s") from err
+            raise EngineError(f"{where}: no worker joined within 60 s") from err
         self._workers = 1
         if options.warm:
             self.client.register_plugin(WarmModels())
