@@ -226,18 +226,18 @@ def compare_articles(
     embedder: Embedder | None = None,
     timings: Timings | None = None,
 ) -> Coverage:
-    """Annotate ``articles`` and compute their coverage diff."""
+    """Annotate ``articles`` (NER and quote parse batched over all of them) and compute
+    their coverage diff."""
     opts = options or PipelineOptions()
     done: list[Article] = []
     failed = list(failures)
     notes = list(warnings)
-    for art in _unique_ids(list(articles)):
-        try:
-            annotated = _annotate_cached(art, opts, timings)
-        except Exception as err:
-            failed.append(_failure(art.path or art.id, err))
-            continue
-        done.append(annotated)
+    unique = _unique_ids(list(articles))
+    for art, result in zip(unique, annotate_cached_many(unique, opts, timings), strict=True):
+        if isinstance(result, Exception):
+            failed.append(_failure(art.path or art.id, result))
+        else:
+            done.append(result)
     return compare_annotated(
         done, opts, failures=failed, warnings=notes, embedder=embedder, timings=timings
     )
