@@ -63,7 +63,8 @@ def peak_rss_mb() -> float:
 def run_child(mode: str, files: list[Path], repeat: int) -> Result:
     """Measure inside the subprocess; ``mode`` is ``once`` or ``warm``."""
     imports_from = time.perf_counter()
-    from newsprism.pipeline import Timings, compare_paths
+    from newsprism.pipeline.run import compare_paths
+    from newsprism.timings import Timings
 
     imported = time.perf_counter()
     timings = Timings()

@@ -11,7 +11,7 @@ The corpus is built from ``../shared/data/`` next to the repository: ECB+ texts
 texts (Spanish and French), written out as files of every format the collection
 reads (``.txt``, ``.html``, ``.json``, ``.jsonl``, ``.csv``, ``.gz``), with a few
 exact copies among them. A fresh Python subprocess then ingests the folder into a
-new SQLite file with :func:`newsprism.collection.ingest` and reports articles per
+new SQLite file with :func:`newsprism.collection.ingest.ingest` and reports articles per
 second, seconds per stage, peak memory and database size per 1,000 articles.
 
 ``--articles 0`` ingests the whole corpus (about 3,100 articles). See
@@ -255,10 +255,10 @@ def run_child(
 ) -> Result:
     """Ingest ``corpus`` into ``db`` from this process and measure it."""
     started = time.perf_counter()
-    from newsprism.collection import IngestProgress, ingest
-    from newsprism.engine import EngineOptions, open_engine
-    from newsprism.pipeline import Timings
+    from newsprism.collection.engines import EngineOptions, open_engine
+    from newsprism.collection.ingest import IngestProgress, ingest
     from newsprism.store import Store
+    from newsprism.timings import Timings
 
     imported = time.perf_counter()
     timings = Timings()

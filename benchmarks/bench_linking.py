@@ -35,7 +35,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from newsprism.link import LinkOptions  # noqa: E402
+from newsprism.link.names import LinkOptions  # noqa: E402
 from newsprism.model import Article, Mention  # noqa: E402
 from newsprism.store import Store  # noqa: E402
 from newsprism.store.entities import EntityLinker  # noqa: E402

@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from newsprism.entities import annotate_entities  # noqa: E402
 from newsprism.model import Article, Quote  # noqa: E402
-from newsprism.quotes import find_quotes, find_quotes_batch  # noqa: E402
+from newsprism.quotes.finder import find_quotes, find_quotes_batch  # noqa: E402
 from newsprism.sentences import annotate_sentences  # noqa: E402
 
 SEED = 20240601

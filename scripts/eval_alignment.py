@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.compare import (
+from newsprism.compare.align import (
     CompareOptions,
     _counted_vectors,
     _statements,
@@ -28,10 +28,10 @@ from newsprism.compare import (
     pair_scores,
     statement_vectors,
 )
-from newsprism.embed import default_embedder
-from newsprism.link import link_entities
+from newsprism.embed.sentences import default_embedder
+from newsprism.link.names import link_entities
 from newsprism.model import Article
-from newsprism.pipeline import annotate, read_all
+from newsprism.pipeline.run import annotate, read_all
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from newsprism.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
+from newsprism.cli.main import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "cli.md"

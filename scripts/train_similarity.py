@@ -2,7 +2,7 @@
 
     python scripts/train_similarity.py --data ../shared/data/semeval2022-t8/es-fr.jsonl
 
-Computes the features of every pair (``newsprism.similarity_features``), prints the
+Computes the features of every pair (``newsprism.similarity.features``), prints the
 grouped cross-validated Pearson r per dimension for each candidate ridge strength
 (folds = connected components of pairs sharing an article, so an article is never
 in both train and test), keeps the strength with the best mean CV r on ``overall``,
@@ -28,8 +28,8 @@ from newsprism.evaluate.similarity import (
     pair_groups,
     pearson,
 )
-from newsprism.similarity import DIMENSIONS, LinearModel, compare_pairs
-from newsprism.similarity_features import FEATURES, LEXICAL, MONOLINGUAL
+from newsprism.similarity.features import FEATURES, LEXICAL, MONOLINGUAL
+from newsprism.similarity.model import DIMENSIONS, LinearModel, compare_pairs
 
 ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0)
 # The rating is not linear in a similarity: hinges at the quartiles of the two

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from newsprism.entities import annotate_entities_batch, find_mentions
 from newsprism.errors import LanguageError
-from newsprism.ingest import read_path
 from newsprism.language import detect_language
 from newsprism.model import Article
-from newsprism.pipeline import PipelineOptions, Timings, annotate, annotate_many
+from newsprism.pipeline.run import PipelineOptions, annotate, annotate_many
+from newsprism.read import read_path
 from newsprism.sentences import annotate_sentences
+from newsprism.timings import Timings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

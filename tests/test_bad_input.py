@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli import main
-from newsprism.ingest import FileTooLarge, ReadOptions, read_path
+from newsprism.cli.main import main
+from newsprism.read import FileTooLarge, ReadOptions, read_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"

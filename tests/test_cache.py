@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from newsprism import serialize
-from newsprism.cache import AnnotationCache
 from newsprism.model import Article
-from newsprism.pipeline import annotate
+from newsprism.pipeline.cache import AnnotationCache
+from newsprism.pipeline.run import annotate
 
 TEXT = (
     "Officials said on Tuesday that more than 1,300 people were arrested in Lyon.\n\n"

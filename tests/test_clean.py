@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.ingest.clean import CleanOptions, clean_text, is_heading_like
+from newsprism.read.clean import CleanOptions, clean_text, is_heading_like
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 SEED0 = SEEDS / "000_74a54ece0d3d09c6.txt"

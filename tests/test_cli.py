@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import newsprism
-from newsprism.cli import main
+from newsprism.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(str(p) for p in (ROOT / "examples" / "sample").iterdir())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.compare import clock_times
+from newsprism.compare.align import clock_times
 from newsprism.model import Article, Status
-from newsprism.pipeline import compare_articles
+from newsprism.pipeline.run import compare_articles
 
 
 @pytest.mark.parametrize(

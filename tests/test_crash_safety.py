@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.collection import read_file
-from newsprism.ingest import ReadOptions
+from newsprism.collection.ingest import read_file
+from newsprism.read import ReadOptions
 from newsprism.store import Store, content_hash
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.dates import DateOptions, annotate_dates, find_dates
+from newsprism.dates.resolve import DateOptions, annotate_dates, find_dates
 from newsprism.model import Article, DateRef
 from newsprism.sentences import annotate_sentences
 

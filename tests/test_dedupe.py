@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli_collection import register as register_collection
-from newsprism.cli_export import register
-from newsprism.collection import IngestOptions, ingest
+from newsprism.cli.collection import register as register_collection
+from newsprism.cli.export import register
+from newsprism.collection.ingest import IngestOptions, ingest
 from newsprism.dedupe import (
     DedupeOptions,
     NearDuplicate,

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 from distributed import Client, LocalCluster
 
-from newsprism.collection import IngestOptions, IngestProgress, ingest
-from newsprism.engine import EngineError, EngineOptions, LocalEngine, open_engine
-from newsprism.engine_dask import DaskEngine
+from newsprism.collection.dask_engine import DaskEngine
+from newsprism.collection.engines import EngineError, EngineOptions, LocalEngine, open_engine
+from newsprism.collection.ingest import IngestOptions, IngestProgress, ingest
 from newsprism.errors import OptionError
 from newsprism.store import Store
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli import main
+from newsprism.cli.main import main
 from newsprism.evaluate.language import EvalDataError, evaluate, load_texts, render
 from newsprism.language import detect_language
 

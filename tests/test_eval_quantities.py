@@ -17,7 +17,7 @@ from newsprism.evaluate.quantities import (
     render,
 )
 from newsprism.model import Quantity
-from newsprism.quantities import direction, find_quantities
+from newsprism.quantities.extract import direction, find_quantities
 
 DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "quantities_tiny.json"

@@ -18,14 +18,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli_export import coverage_from_db, register
-from newsprism.collection import ingest
-from newsprism.export import CSV_EXPORT_COLUMNS, ExportError, export, iter_stored
+from newsprism.cli.export import coverage_from_db, register
+from newsprism.collection.export import CSV_EXPORT_COLUMNS, ExportError, export, iter_stored
+from newsprism.collection.ingest import ingest
+from newsprism.collection.stored import compare_stored, load_stored
 from newsprism.model import Status
-from newsprism.pipeline import PipelineOptions
+from newsprism.pipeline.run import PipelineOptions
 from newsprism.serialize import article_from_dict
 from newsprism.store import ArticleQuery, Store
-from newsprism.stored import compare_stored, load_stored
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "sample"
 EXTRA = ("content_hash", "ingested_at", "duplicate_group")

@@ -11,11 +11,11 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsprism.collection import collect_files, ingest, read_file
+from newsprism.collection.ingest import collect_files, ingest, read_file
 from newsprism.errors import EmptyDocument, MalformedDocument
-from newsprism.ingest import ReadOptions
-from newsprism.ingest.feeds import html_to_text, parse_feed, read_feed
-from newsprism.ingest.warc import read_warc
+from newsprism.read import ReadOptions
+from newsprism.read.feeds import html_to_text, parse_feed, read_feed
+from newsprism.read.warc import read_warc
 from newsprism.store import Store
 
 OPTS = ReadOptions(detect_language=False)

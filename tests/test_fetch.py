@@ -23,16 +23,15 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli_fetch import register
-from newsprism.errors import MalformedDocument
-from newsprism.fetch import (
+from newsprism.cli.fetch import register
+from newsprism.collection.fetch import (
     FetchOptions,
     article_id,
     date_from_url,
     fetch,
     parse_feed,
 )
-from newsprism.fetch_http import (
+from newsprism.collection.http import (
     USER_AGENT,
     BlockedAddress,
     FetchError,
@@ -43,6 +42,7 @@ from newsprism.fetch_http import (
     make_client,
     resolve_checked,
 )
+from newsprism.errors import MalformedDocument
 from newsprism.store import Store
 
 

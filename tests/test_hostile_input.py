@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.collection import read_file
+from newsprism.collection.ingest import read_file
 from newsprism.errors import BinaryFile, EmptyDocument, MalformedDocument
-from newsprism.ingest import FileTooLarge, ReadOptions
-from newsprism.ingest.decode import decode_bytes
+from newsprism.read import FileTooLarge, ReadOptions
+from newsprism.read.decode import decode_bytes
 from newsprism.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from newsprism.errors import (
     InputError,
     MalformedDocument,
 )
-from newsprism.ingest import (
+from newsprism.read import (
     FileTooLarge,
     ReadOptions,
     ReadResult,
@@ -25,7 +25,7 @@ from newsprism.ingest import (
     read_path,
     read_paths,
 )
-from newsprism.ingest.readers import parse_date, source_from_url, split_title
+from newsprism.read.readers import parse_date, source_from_url, split_title
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds not present")

@@ -15,15 +15,15 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from newsprism.cli_collection import register
-from newsprism.collection import (
+from newsprism.cli.collection import register
+from newsprism.collection.ingest import (
     IngestOptions,
     IngestProgress,
     collect_files,
     ingest,
     read_file,
 )
-from newsprism.ingest import ReadOptions
+from newsprism.read import ReadOptions
 from newsprism.store import Store
 
 STORM = (

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsprism.model import Article, Quantity, Sentence
-from newsprism.numbers import find_numbers, parse_digits
-from newsprism.quantities import (
+from newsprism.quantities.extract import (
     QuantityOptions,
     Relation,
     annotate_quantities,
@@ -17,6 +16,7 @@ from newsprism.quantities import (
     find_quantities,
     relate,
 )
+from newsprism.quantities.numbers.values import find_numbers, parse_digits
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 INF = math.inf

@@ -9,9 +9,9 @@ import pytest
 
 from newsprism.entities import annotate_entities
 from newsprism.model import Article
-from newsprism.quote_parse import CUE_LEMMAS, parse_cues
-from newsprism.quote_parser import Parser, cue_units, parse_units, parser_for
-from newsprism.quotes import annotate_quotes_batch, find_quotes, find_quotes_batch
+from newsprism.quotes.attribution import CUE_LEMMAS, parse_cues
+from newsprism.quotes.finder import annotate_quotes_batch, find_quotes, find_quotes_batch
+from newsprism.quotes.parser import Parser, cue_units, parse_units, parser_for
 from newsprism.sentences import annotate_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

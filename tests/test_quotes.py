@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from newsprism.entities import annotate_entities
 from newsprism.model import Article, Quote
-from newsprism.quote_cues import cue_patterns
-from newsprism.quote_marks import find_quote_marks
-from newsprism.quotes import QuoteOptions, annotate_quotes, find_quotes
+from newsprism.quotes.cues import cue_patterns
+from newsprism.quotes.finder import QuoteOptions, annotate_quotes, find_quotes
+from newsprism.quotes.marks import find_quote_marks
 from newsprism.sentences import annotate_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

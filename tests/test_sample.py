@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from newsprism.pipeline import compare_paths
+from newsprism.pipeline.run import compare_paths
 from newsprism.report import coverage_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]

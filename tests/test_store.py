@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsprism.model import Article, DateRef, Failure, Mention, Quantity, Quote, Sentence
-from newsprism.pipeline import PipelineOptions, annotate
+from newsprism.pipeline.run import PipelineOptions, annotate
 from newsprism.store import (
     MIGRATIONS,
     ArticleInfo,

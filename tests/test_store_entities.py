@@ -12,9 +12,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli_collection import register as register_collection
-from newsprism.cli_vectors import register
-from newsprism.collection import ingest
+from newsprism.cli.collection import register as register_collection
+from newsprism.cli.vectors import register
+from newsprism.collection.ingest import ingest
 from newsprism.store import Store
 from newsprism.store.entities import entities, link_missing, link_stored, prune_entities
 from newsprism.store.vectors import embed_stored, embedded_count, nearest
@@ -127,7 +127,7 @@ class _Counting:
     """The real default embedder, recording which texts it was asked to embed."""
 
     def __init__(self) -> None:
-        from newsprism.embed import default_embedder
+        from newsprism.embed.sentences import default_embedder
 
         self.inner = default_embedder()
         self.dim = self.inner.dim
@@ -139,7 +139,7 @@ class _Counting:
 
 
 def test_compare_from_the_collection_reads_stored_sentence_vectors(store: Store) -> None:
-    from newsprism.stored import compare_stored
+    from newsprism.collection.stored import compare_stored
 
     ids = [a.id for a in store]
     first = _Counting()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.link import LinkOptions, name_tokens, names_match, tokens_match
+from newsprism.link.names import LinkOptions, name_tokens, names_match, tokens_match
 from newsprism.model import Article, Mention
 from newsprism.store import Store
 from newsprism.store.entities import (

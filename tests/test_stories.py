@@ -11,18 +11,18 @@ from typing import Any
 
 import pytest
 
-from newsprism.collection import IngestOptions, ingest
-from newsprism.evaluate.clustering import bcubed, cluster, load
-from newsprism.pipeline import PipelineOptions
-from newsprism.store import Store
-from newsprism.stories import StoryDoc, story_docs
-from newsprism.stories.store import (
+from newsprism.collection.ingest import IngestOptions, ingest
+from newsprism.collection.stories import (
     StoryNotFound,
     list_stories,
     resolve_story,
     story_history,
     story_members,
 )
+from newsprism.evaluate.clustering import bcubed, cluster, load
+from newsprism.pipeline.run import PipelineOptions
+from newsprism.store import Store
+from newsprism.stories import StoryDoc, story_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
@@ -141,9 +141,9 @@ def test_arrival_order_within_a_day_barely_matters(
 
 
 def test_a_split_is_stored_and_shows_in_the_story_history(tmp_path: Path) -> None:
+    from newsprism.collection.stories import save_story_docs, update_stories
     from newsprism.model import Article
     from newsprism.stories import story_id
-    from newsprism.stories.store import save_story_docs, update_stories
     from test_story_cluster import _drifting_story
 
     days = _drifting_story()

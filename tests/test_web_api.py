@@ -11,9 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from newsprism.collection import ingest
+from newsprism.collection.ingest import ingest
+from newsprism.collection.stories import list_stories
 from newsprism.store import Store
-from newsprism.stories.store import list_stories
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -220,7 +220,7 @@ def test_without_token_only_loopback_names_are_served(db: Path) -> None:
 
 
 def test_story_html_is_one_self_contained_file(db: Path, story_id: str, tmp_path: Path) -> None:
-    from newsprism.cli import main
+    from newsprism.cli.main import main
 
     out = tmp_path / "story.html"
     args = ["story", story_id, "--db", str(db), "--format", "html", "-o", str(out)]
@@ -234,7 +234,7 @@ def test_story_html_is_one_self_contained_file(db: Path, story_id: str, tmp_path
 
 
 def _serve_group() -> click.Group:
-    from newsprism.cli_serve import register
+    from newsprism.cli.serve import register
 
     @click.group()
     def main() -> None:
@@ -256,7 +256,7 @@ def test_serve_needs_an_existing_collection(tmp_path: Path) -> None:
 
 
 def test_loopback_hosts() -> None:
-    from newsprism.cli_serve import is_loopback
+    from newsprism.cli.serve import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert is_loopback("127.0.0.2") and not is_loopback("0.0.0.0")

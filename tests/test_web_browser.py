@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from newsprism.collection import ingest
+from newsprism.collection.ingest import ingest
+from newsprism.collection.stories import list_stories
 from newsprism.store import Store
-from newsprism.stories.store import list_stories
 from newsprism.web import create_app
 from newsprism.web.app import CSP
 

@@ -5,8 +5,8 @@ The public API is listed in ``__all__``; everything else is private.
 
 from __future__ import annotations
 
-from .compare import CompareOptions, align
-from .errors import (
+from newsprism.compare.align import CompareOptions, align
+from newsprism.errors import (
     BinaryFile,
     EmptyDocument,
     EncodingFailure,
@@ -18,7 +18,7 @@ from .errors import (
     OptionError,
     UnsupportedFormat,
 )
-from .model import (
+from newsprism.model import (
     Article,
     Coverage,
     DateRef,
@@ -32,8 +32,8 @@ from .model import (
     Statement,
     Status,
 )
-from .pipeline import PipelineOptions, annotate, compare_articles, compare_paths
-from .report import render
+from newsprism.pipeline.run import PipelineOptions, annotate, compare_articles, compare_paths
+from newsprism.report import render
 
 __version__ = "0.1.0"
 

@@ -39,8 +39,8 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash  # type: ignore[import-untyped,unused-ignore]
 
-from .model import Article
-from .store import Store
+from newsprism.model import Article
+from newsprism.store import Store
 
 __all__ = [
     "DedupeOptions",

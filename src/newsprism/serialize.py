@@ -11,7 +11,7 @@ import math
 from datetime import date
 from typing import Any
 
-from .model import Article, DateRef, Mention, Quantity, Quote, Sentence
+from newsprism.model import Article, DateRef, Mention, Quantity, Quote, Sentence
 
 
 def _number(x: float) -> float | str:

@@ -30,7 +30,7 @@ from typing import Any
 
 from newsprism.errors import NewsprismError
 from newsprism.model import Article, Quote
-from newsprism.quote_cues import word_set
+from newsprism.quotes.cues import word_set
 
 __all__ = ["Extractor", "GoldAttribution", "evaluate", "extract_quotes", "read_brat", "render"]
 
@@ -78,7 +78,7 @@ def extract_quotes(text: str, language: str = "en") -> tuple[Quote, ...]:
     No cleaning is applied, so the offsets of the quotes point into ``text`` itself.
     """
     from newsprism.entities import annotate_entities
-    from newsprism.quotes import annotate_quotes
+    from newsprism.quotes.finder import annotate_quotes
     from newsprism.sentences import annotate_sentences
 
     article = Article(id="eval", text=text, language=language)

@@ -24,11 +24,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..language import detect_language
-from ..model import Article
-from ..pipeline import Timings
-from ..stories import ClusterOptions, StoryClusterer, StoryDoc, story_docs
+from newsprism.errors import InputError
+from newsprism.language import detect_language
+from newsprism.model import Article
+from newsprism.stories import ClusterOptions, StoryClusterer, StoryDoc, story_docs
+from newsprism.timings import Timings
 
 __all__ = ["ClusteringDataError", "GoldDoc", "bcubed", "cluster", "evaluate", "load", "render"]
 

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import TASKS, run
+from newsprism.evaluate import TASKS, run
 
 __all__ = [
     "Failure",

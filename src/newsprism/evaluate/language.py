@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..language import detect_language, normalise_code
+from newsprism.errors import InputError
+from newsprism.language import detect_language, normalise_code
 
 __all__ = ["EvalDataError", "GoldText", "evaluate", "load_texts", "render"]
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import NewsprismError
-from ..model import Quantity
-from ..quantities import direction, find_quantities
-from ..quantity_words import is_event_word
+from newsprism.errors import NewsprismError
+from newsprism.model import Quantity
+from newsprism.quantities.extract import direction, find_quantities
+from newsprism.quantities.words import is_event_word
 
 Extractor = Callable[[str, str | None], Sequence[Quantity]]
 

@@ -31,10 +31,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..doc_embed import default_doc_embedder
-from ..errors import InputError
-from ..model import Article
-from ..similarity import (
+from newsprism.embed.articles import default_doc_embedder
+from newsprism.errors import InputError
+from newsprism.model import Article
+from newsprism.similarity.features import LEXICAL, TITLE_E5, FeatureOptions
+from newsprism.similarity.model import (
     DIMENSIONS,
     LinearModel,
     SimilarityOptions,
@@ -42,7 +43,6 @@ from ..similarity import (
     design_matrix,
     load_model,
 )
-from ..similarity_features import LEXICAL, TITLE_E5, FeatureOptions
 
 __all__ = [
     "GOLD_KEYS",

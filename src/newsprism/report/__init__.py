@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from newsprism.errors import OptionError
 from newsprism.model import Coverage
-
-from .html import render_html
-from .jsonout import coverage_to_dict, render_json
-from .markdown import render_markdown
-from .terminal import render_terminal
+from newsprism.report.html import render_html
+from newsprism.report.jsonout import coverage_to_dict, render_json
+from newsprism.report.markdown import render_markdown
+from newsprism.report.terminal import render_terminal
 
 __all__ = [
     "FORMATS",

@@ -1,6 +1,6 @@
 """Persistent collections: annotated articles in one SQLite file.
 
-``Store`` opens (and creates or migrates) a collection; ``newsprism.collection`` ingests
+``Store`` opens (and creates or migrates) a collection; ``newsprism.collection.ingest`` ingests
 files into it. Stages never touch the store: the pipeline reads and writes it.
 """
 

@@ -1,7 +1,7 @@
 """In-memory index of the collection's entity aliases, for constant-time linking.
 
 :class:`TokenIndex` answers "which known tokens match this token" under
-:func:`newsprism.link.tokens_match`, by exact blocking on the three ways two tokens
+:func:`newsprism.link.names.tokens_match`, by exact blocking on the three ways two tokens
 can match: equality (a set), the same consonant skeleton and first letter (a dict
 keyed by both), and a fuzzy ratio of at least ``fuzzy_ratio`` between tokens of five
 characters or more (:class:`FuzzyIndex`, a partition filter whose survivors are
@@ -25,7 +25,7 @@ from itertools import chain
 
 from rapidfuzz import fuzz, process
 
-from newsprism.link import LinkOptions, names_match, skeleton, tokens_match
+from newsprism.link.names import LinkOptions, names_match, skeleton, tokens_match
 
 __all__ = ["AliasIndex", "EntityState", "TokenIndex"]
 

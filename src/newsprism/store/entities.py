@@ -2,7 +2,7 @@
 
 Linking is incremental: when an article is stored, each of its mentions (its lemma, or
 its surface) is matched against the aliases already known, with the rules of
-cross-document linking (:mod:`newsprism.link`): names match when every word matches
+cross-document linking (:mod:`newsprism.link.names`): names match when every word matches
 (spelling, transliteration, consonant skeleton); ``Feuerwehrchef Oleksandr Kowalenko``
 joins ``Oleksandr Kowalenko``; a surname alone joins the one multi-word ``PERSON`` whose
 last word it matches. A mention that matches nothing creates an entity. A full name
@@ -31,7 +31,7 @@ import sqlite3
 from collections import Counter
 from typing import NamedTuple
 
-from newsprism.link import LinkOptions, name_tokens
+from newsprism.link.names import LinkOptions, name_tokens
 from newsprism.store.alias_index import AliasIndex
 from newsprism.store.db import Store
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from newsprism.embed import Embedder, default_embedder
+from newsprism.embed.sentences import Embedder, default_embedder
 from newsprism.store.db import Store, StoreError
 
 __all__ = [
@@ -57,7 +57,7 @@ def embed_stored(
     """Embed the non-heading sentences of the articles that have no vectors for
     ``model`` yet (``article_ids``: those articles; ``None``: every stored article).
 
-    ``embedder`` defaults to :func:`newsprism.embed.default_embedder` (loaded only when
+    ``embedder`` defaults to :func:`newsprism.embed.sentences.default_embedder` (loaded only when
     there is something to embed). Each article's vectors are written in one
     transaction. Returns how many sentences were embedded.
     """
@@ -151,7 +151,7 @@ def nearest(
 
 
 class StoredFirst:
-    """An :class:`~newsprism.embed.Embedder` that answers from the vectors stored for
+    """An :class:`~newsprism.embed.sentences.Embedder` that answers from the vectors stored for
     some articles' sentences and asks ``inner`` only for other texts (the reported
     claims and counted phrases the coverage diff also embeds)."""
 

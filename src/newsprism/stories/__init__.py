@@ -1,9 +1,9 @@
 """Stories: articles about one real event, grouped as they arrive, in any language."""
 
-from .bag import LinkWeights
-from .cluster import ClusterOptions, Story, StoryClusterer, StoryEvent, story_id
-from .features import StoryDoc, StoryFeatureOptions, doc_features
-from .prepare import PrepareOptions, story_docs
+from newsprism.stories.bag import LinkWeights
+from newsprism.stories.cluster import ClusterOptions, Story, StoryClusterer, StoryEvent, story_id
+from newsprism.stories.features import StoryDoc, StoryFeatureOptions, doc_features
+from newsprism.stories.prepare import PrepareOptions, story_docs
 
 __all__ = [
     "ClusterOptions",

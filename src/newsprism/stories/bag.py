@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from .features import StoryDoc
+from newsprism.stories.features import StoryDoc
 
 __all__ = ["Bag", "LinkWeights", "Score", "link"]
 

@@ -28,8 +28,8 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
-from .bag import Bag, LinkWeights, Score, link, shared_names
-from .features import StoryDoc
+from newsprism.stories.bag import Bag, LinkWeights, Score, link, shared_names
+from newsprism.stories.features import StoryDoc
 
 __all__ = ["ClusterOptions", "Story", "StoryClusterer", "StoryEvent", "pair_scores", "story_id"]
 

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from anyascii import anyascii
 
-from ..model import Article, Mention
+from newsprism.model import Article, Mention
 
 __all__ = ["StoryDoc", "StoryFeatureOptions", "doc_features", "rare_weight"]
 

@@ -6,13 +6,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..doc_embed import DocEmbedOptions, article_lead, default_doc_embedder
-from ..embed import Embedder
-from ..entities import EntityOptions, annotate_entities
-from ..model import Article
-from ..pipeline import Timings
-from ..sentences import annotate_sentences
-from .features import StoryDoc, StoryFeatureOptions, doc_features
+from newsprism.embed.articles import DocEmbedOptions, article_lead, default_doc_embedder
+from newsprism.embed.sentences import Embedder
+from newsprism.entities import EntityOptions, annotate_entities
+from newsprism.model import Article
+from newsprism.sentences import annotate_sentences
+from newsprism.stories.features import StoryDoc, StoryFeatureOptions, doc_features
+from newsprism.timings import Timings
 
 __all__ = ["PrepareOptions", "story_docs"]
 

@@ -6,7 +6,7 @@ a story as one self-contained HTML file with the same templates.
 
 from __future__ import annotations
 
-from .app import create_app
-from .render import render_story_document
+from newsprism.web.app import create_app
+from newsprism.web.render import render_story_document
 
 __all__ = ["create_app", "render_story_document"]

@@ -11,14 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..collection import hit_to_dict, info_to_dict
-from ..errors import NewsprismError
-from ..model import Article
-from ..report import render_json
-from ..report._common import finite, iso_date
-from ..store import Store
-from ..stories.store import StoryInfo
-from .common import (
+from newsprism.collection.ingest import hit_to_dict, info_to_dict
+from newsprism.collection.stories import StoryInfo
+from newsprism.errors import NewsprismError
+from newsprism.model import Article
+from newsprism.report import render_json
+from newsprism.report._common import finite, iso_date
+from newsprism.store import Store
+from newsprism.web.common import (
     BadRequest,
     cache,
     error_page,
@@ -27,7 +27,7 @@ from .common import (
     status_of_error,
     with_store,
 )
-from .data import StoryData, article_data, search_hits, stories, story_data
+from newsprism.web.data import StoryData, article_data, search_hits, stories, story_data
 
 __all__ = ["article_to_dict", "routes", "story_to_dict"]
 

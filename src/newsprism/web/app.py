@@ -25,10 +25,10 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..store import Store
-from . import api, views
-from .common import error_response
-from .data import CoverageCache
+from newsprism.store import Store
+from newsprism.web import api, views
+from newsprism.web.common import error_response
+from newsprism.web.data import CoverageCache
 
 __all__ = ["CSP", "LOOPBACK_HOSTS", "create_app", "error_response"]
 

@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
-from ..errors import NewsprismError, OptionError
-from ..store import Store
-from ..stories.store import StoryNotFound
-from .data import CoverageCache, Filters, NotFound
-from .render import environment
+from newsprism.collection.stories import StoryNotFound
+from newsprism.errors import NewsprismError, OptionError
+from newsprism.store import Store
+from newsprism.web.data import CoverageCache, Filters, NotFound
+from newsprism.web.render import environment
 
 __all__ = [
     "BadRequest",

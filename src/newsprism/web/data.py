@@ -16,12 +16,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..model import Article, Coverage
-from ..store import ArticleInfo, ArticleQuery, SearchHit, Store
-from ..store.db import chunks
-from ..stories.store import StoryInfo, list_stories, resolve_story, story_history, story_members
-from ..story_pick import pick_members
+from newsprism.collection.stories import (
+    StoryInfo,
+    list_stories,
+    resolve_story,
+    story_history,
+    story_members,
+)
+from newsprism.collection.story_members import pick_members
+from newsprism.errors import InputError
+from newsprism.model import Article, Coverage
+from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store
+from newsprism.store.db import chunks
 
 __all__ = [
     "ArticleData",
@@ -145,7 +151,7 @@ def story_data(
 ) -> StoryData:
     """Story ``ident`` (merged ids lead to the live story) with the diff of up to ``limit``
     members; :class:`StoryNotFound` if there is no such story."""
-    from ..stored import compare_stored
+    from newsprism.collection.stored import compare_stored
 
     sid = resolve_story(store, ident)
     members = story_members(store, sid)
@@ -184,7 +190,7 @@ def search_hits(
     store: Store, text: str, filters: Filters, *, limit: int = 50, marks: tuple[str, str]
 ) -> list[tuple[SearchHit, str | None]]:
     """Full-text hits (best first) with the live story of each hit's article."""
-    from ..collection import search
+    from newsprism.collection.ingest import search
 
     hits = search(store, text, filters.query(limit), marks=marks)
     return [(h, story_of(store, h.article.id)) for h in hits]

@@ -19,9 +19,9 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..model import Article, Coverage, Statement, Status
-from ..report._common import View, fact_sources, status_of, summary_line, view
-from .data import StoryData
+from newsprism.model import Article, Coverage, Statement, Status
+from newsprism.report._common import View, fact_sources, status_of, summary_line, view
+from newsprism.web.data import StoryData
 
 __all__ = [
     "STATUS_LABELS",
@@ -227,7 +227,7 @@ def render_story_document(data: StoryData) -> str:
 def render_coverage_document(coverage: Coverage) -> str:
     """``newsprism compare --format html``: the story view of any coverage diff, as one
     self-contained page (no story id and no history)."""
-    from ..store.db import ArticleInfo
+    from newsprism.store.db import ArticleInfo
 
     members = tuple(
         ArticleInfo(a.id, a.title, a.source, a.url, a.language, a.published, a.path, "", "",

@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..errors import NewsprismError
-from ..report._common import view
-from ..store import ArticleInfo, Store
-from .common import cache, error_page, filters, status_of_error, with_store
-from .data import article_data, choices, search_hits, stories, story_data
-from .render import Urls, environment, highlight_article, story_context
+from newsprism.errors import NewsprismError
+from newsprism.report._common import view
+from newsprism.store import ArticleInfo, Store
+from newsprism.web.common import cache, error_page, filters, status_of_error, with_store
+from newsprism.web.data import article_data, choices, search_hits, stories, story_data
+from newsprism.web.render import Urls, environment, highlight_article, story_context
 
 __all__ = ["routes"]
 

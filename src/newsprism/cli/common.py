@@ -1,0 +1,93 @@
+"""What every ``newsprism`` command shares: exit codes, error lines, option checks."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from newsprism.errors import NewsprismError
+from newsprism.language import normalise_code
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from newsprism.model import Failure
+    from newsprism.store import Store
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def report_problems(failures: Iterable[Failure], warnings: Iterable[str]) -> None:
+    """One ``failed: <reason> (hint: …)`` line per failure, one ``warning:`` line each."""
+    for failure in failures:
+        hint = f" (hint: {failure.hint})" if failure.hint else ""
+        echo_err(f"failed: {failure.reason}{hint}")
+    for warning in warnings:
+        echo_err(f"warning: {warning}")
+
+
+def fail(err: NewsprismError) -> NoReturn:
+    """Print ``error: <message> (hint: <hint>)`` and exit with the usage code."""
+    echo_err(f"error: {err.message}" + (f" (hint: {err.hint})" if err.hint else ""))
+    sys.exit(EXIT_USAGE)
+
+
+def language_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``EN``, ``en-US``, ``eng`` → ``en``; anything not shaped like a language code is refused."""
+    if value is None:
+        return None
+    code = normalise_code(value)
+    if code is None:
+        raise click.BadParameter(f"{value!r} is not an ISO 639 language code (e.g. en, fr, ru)")
+    return code
+
+
+DEFAULT_DB = "newsprism.db"
+
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="NEWSPRISM_DB",
+    help="The collection file (SQLite); also $NEWSPRISM_DB.",
+)
+
+
+def iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """An ISO date option (``2024-03-31``)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-03-31") from None
+
+
+def open_store(db: Path) -> Store:
+    """An existing collection, or ``error: …`` and the usage exit code."""
+    from newsprism.store import Store
+
+    try:
+        return Store(db, create=False)
+    except NewsprismError as err:
+        fail(err)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)

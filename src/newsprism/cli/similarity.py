@@ -1,0 +1,144 @@
+"""``newsprism similarity A B``: how similar two articles are, on seven dimensions.
+
+Exit codes as for ``compare``: 0 scored; 2 usage error or an article that cannot
+be read (one ``failed: PATH: reason`` line on standard error, no traceback).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsprism.cli.common import EXIT_USAGE, echo_err, fail, format_option, language_code
+from newsprism.errors import InputError, LanguageError, NewsprismError
+from newsprism.model import Article
+from newsprism.similarity.model import DIMENSIONS, Similarity, SimilarityOptions, compare_pair
+
+__all__ = ["register", "similarity_json", "similarity_text"]
+
+_WORDS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
+
+
+def _read_one(path: Path, language: str | None) -> Article:
+    """The first article of ``path``; a typed error when there is none."""
+    from newsprism.read import ReadOptions, read_path
+
+    result = read_path(path, ReadOptions(language=language))
+    if not result.articles:
+        reason = result.failures[0].reason if result.failures else f"{path}: no article"
+        raise InputError(reason if reason.startswith(str(path)) else f"{path}: {reason}")
+    article = result.articles[0]
+    if language:
+        article = dataclasses.replace(article, language=language)
+    if not article.language:
+        raise LanguageError(f"{path}: could not determine the language")
+    return article
+
+
+def _words(score: float) -> str:
+    return _WORDS[min(4, max(1, round(score)))]
+
+
+def similarity_json(result: Similarity) -> dict[str, Any]:
+    """Every field of ``result``, JSON-ready."""
+    out = dataclasses.asdict(result)
+    out["scores"] = result.scores()
+    return out
+
+
+def similarity_text(result: Similarity) -> str:
+    """A plain table of the scores followed by the evidence."""
+    lines = [
+        f"Similarity of {result.a} and {result.b} (1 = very similar … 4 = very dissimilar)",
+        "",
+    ]
+    lines += [
+        f"  {d:<10} {getattr(result, d):>5.2f}  {_words(getattr(result, d))}" for d in DIMENSIONS
+    ]
+    if result.shared_entities:
+        lines += ["", "Shared entities:"]
+        for e in result.shared_entities[:12]:
+            lines.append(
+                f"  {e.name} [{e.type}]  A: {', '.join(e.surfaces_a)} ×{e.mentions_a}"
+                f"  B: {', '.join(e.surfaces_b)} ×{e.mentions_b}"
+            )
+    for label, values in (
+        ("Shared places", result.shared_places),
+        ("Shared dates", result.shared_dates),
+        ("Shared numbers", result.shared_numbers),
+    ):
+        if values:
+            lines += ["", f"{label}: {', '.join(values[:15])}"]
+    if result.aligned:
+        lines += ["", "Most similar sentences:"]
+        for p in result.aligned:
+            lines.append(f"  {p.score:.2f}  A[{p.start_a}:{p.end_a}] {' '.join(p.text_a.split())}")
+            lines.append(f"        B[{p.start_b}:{p.end_b}] {' '.join(p.text_b.split())}")
+    lines += ["", "Features: " + ", ".join(f"{k}={v:.3f}" for k, v in result.features.items())]
+    return "\n".join(lines)
+
+
+def register(main: click.Group) -> None:
+    """Add the ``similarity`` command to ``main``."""
+
+    @main.command("similarity")
+    @click.argument("a", type=click.Path(path_type=Path))
+    @click.argument("b", type=click.Path(path_type=Path))
+    @click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Score two articles stored in this collection; A and B are then article ids.",
+    )
+    @format_option
+    @click.option(
+        "--language",
+        metavar="CODE",
+        callback=language_code,
+        help="Language of both articles (ISO 639-1, e.g. en); detected when omitted.",
+    )
+    def similarity(a: Path, b: Path, db: Path | None, fmt: str, language: str | None) -> None:
+        """Score how similar articles A and B are (SemEval-2022 Task 8 scale).
+
+        Seven dimensions from 1 (very similar) to 4 (very dissimilar): geography,
+        entities, time, narrative, overall, style, tone; with the evidence (shared
+        entities, places, dates, numbers, the most similar sentences). A and B are
+        .txt, .html, .json or .jsonl articles (the first article of a file is used),
+        or with --db the ids of two stored articles.
+        """
+        articles: list[Article] = []
+        if db is not None:
+            from newsprism.cli.common import open_store
+            from newsprism.collection.stored import load_stored
+
+            with open_store(db) as store:
+                articles, missing = load_stored(store, [str(a), str(b)])
+            for failure in missing:
+                echo_err(f"failed: {failure.reason} (hint: {failure.hint})")
+            if missing:
+                sys.exit(EXIT_USAGE)
+        for path in () if db is not None else (a, b):
+            try:
+                articles.append(_read_one(path, language))
+            except NewsprismError as err:
+                reason = err.message if err.message.startswith(str(path)) else f"{path}: {err}"
+                hint = f" (hint: {err.hint})" if err.hint else ""
+                echo_err(f"failed: {reason}{hint}")
+                sys.exit(EXIT_USAGE)
+        first, second = articles
+        if first.id == second.id:
+            second = dataclasses.replace(second, id=f"{second.id}-2")
+        try:
+            result = compare_pair(first, second, SimilarityOptions())
+        except NewsprismError as err:
+            fail(err)
+        if fmt == "json":
+            click.echo(json.dumps(similarity_json(result), indent=2, ensure_ascii=False))
+        else:
+            click.echo(similarity_text(result))

@@ -1,0 +1,138 @@
+"""``newsprism stories`` and ``newsprism story``: the collection's stories."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsprism.cli.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    db_option,
+    fail,
+    open_store,
+    report_problems,
+)
+from newsprism.errors import NewsprismError
+from newsprism.report import FORMATS, render
+
+__all__ = ["register"]
+
+
+def _info(info: Any) -> dict[str, Any]:
+    data = asdict(info)
+    for key in ("first_seen", "last_seen"):
+        data[key] = data[key].isoformat() if data[key] else None
+    data["languages"] = list(data["languages"])
+    return data
+
+
+def register(main: click.Group) -> None:
+    """Add ``stories`` and ``story`` to the ``newsprism`` command group."""
+
+    @main.command("stories")
+    @db_option
+    @click.option("--language", metavar="CODE", help="Only stories with articles in CODE.")
+    @click.option(
+        "--min-articles", type=click.IntRange(min=1), default=1, show_default=True,
+        help="Only stories with at least this many articles.",
+    )  # fmt: skip
+    @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N stories.")
+    @click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+        show_default=True, help="Output format.",
+    )  # fmt: skip
+    def stories_command(
+        db: Path, language: str | None, min_articles: int, limit: int | None, fmt: str
+    ) -> None:
+        """List the stories of a collection, largest first.
+
+        Ingest puts every new article into a story (see docs/stories.md). Each line
+        gives the story id, articles, independent sources, languages, first and
+        last publication date, and title.
+        """
+        from newsprism.collection.stories import list_stories
+
+        with open_store(db) as store:
+            infos = list_stories(store, min_articles=min_articles, language=language, limit=limit)
+        if fmt == "json":
+            click.echo(json.dumps([_info(i) for i in infos], indent=2, ensure_ascii=False))
+            return
+        if not infos:
+            click.echo("no stories (ingest articles first: `newsprism ingest FILES`)")
+            return
+        for i in infos:
+            days = f"{i.first_seen or '?'}..{i.last_seen or '?'}"
+            click.echo(
+                f"{i.id}  {i.articles:>4} articles  {i.independent_sources:>3} independent  "
+                f"{','.join(i.languages):<8} {days:<22} {i.title}"
+            )
+
+    @main.command("story")
+    @click.argument("story_id")
+    @db_option
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+        help="Output format.",
+    )  # fmt: skip
+    @click.option(
+        "--max-articles", type=click.IntRange(min=2), default=8, show_default=True,
+        help="Compare at most N articles (spread over sources and languages).",
+    )  # fmt: skip
+    @click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the report to this file instead of standard output.",
+    )  # fmt: skip
+    def story_command(
+        story_id: str, db: Path, fmt: str, max_articles: int, output: Path | None
+    ) -> None:
+        """Show the coverage diff of story STORY_ID: its articles, how it grew, and
+        where its sources agree, conflict or report something alone.
+
+        An id of a story merged into another leads to the story it is part of.
+        """
+        from newsprism.web.data import CoverageCache, story_data
+
+        with open_store(db) as store:
+            try:
+                data = story_data(store, story_id, CoverageCache(1), limit=max_articles)
+            except NewsprismError as err:
+                fail(err)
+        sid, coverage = data.id, data.coverage
+        members = [i.id for i in data.members]
+        report_problems(coverage.failures, coverage.warnings)
+        if fmt == "html":  # the story page of `newsprism serve`, as one file
+            from newsprism.web import render_story_document
+
+            text = render_story_document(data)
+        elif fmt == "json":
+            text = json.dumps(
+                {
+                    "story": sid,
+                    "requested": story_id,
+                    "articles": members,
+                    "compared": [a.id for a in coverage.articles],
+                    "events": list(data.history),
+                    "coverage": json.loads(render(coverage, "json")),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        else:
+            body = render(coverage, fmt, color=False, width=100)
+            if fmt == "text":
+                head = f"story {sid}: {len(members)} articles"
+                if len(members) > len(coverage.articles):
+                    head += f" ({len(coverage.articles)} compared)"
+                body = head + "\n" + body
+            text = body
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text)
+        sys.exit(EXIT_SOME_FAILED if coverage.failures else EXIT_OK)

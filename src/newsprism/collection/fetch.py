@@ -1,0 +1,444 @@
+"""Fetch web pages and feeds into a collection (``newsprism fetch``).
+
+``fetch(urls, store, options, progress) -> FetchSummary`` downloads each URL safely
+(:mod:`newsprism.collection.http`: public addresses only unless ``allow_private``, checked
+after DNS resolution and on every redirect; timeouts; size cap; limited redirects) and:
+
+* an **HTML page** becomes one article through the HTML reader (trafilatura): title,
+  date and site from the page, else from the feed item that linked to it, else from the
+  URL (the host is the source; a ``/2024/03/31/`` or ``2024-03-31`` in the path is the
+  date). ``Article.path`` is the URL requested and ``Article.url`` the page's canonical
+  URL if it gives one, else the URL finally fetched;
+* an **RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed** yields the links of its items (at
+  most ``max_items``, in feed order, duplicates removed), each fetched as a page. Feeds
+  are parsed with the standard library after refusing any DOCTYPE or ENTITY
+  declaration, so entity-expansion attacks ("billion laughs") are refused at once;
+* a **JSON** body is read like a ``.json`` file, **plain text** like a ``.txt`` file.
+
+New articles are annotated by the pipeline and stored exactly as ``newsprism ingest``
+does (:mod:`newsprism.collection.ingest`); exact duplicates are counted, not stored. A URL
+already stored (as an article's ``path`` or ``url``) is not downloaded again unless
+``refetch``. Every URL that fails becomes a row of the ``failures`` table (``path`` is
+the URL) and of ``FetchSummary.failures``; a URL fetched successfully forgets its
+earlier failures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from newsprism.collection.http import Download, HttpOptions, download, make_client
+from newsprism.collection.ingest import IngestOptions, _store_one, _Tally
+from newsprism.collection.stories import update_stories
+from newsprism.errors import EncodingFailure, InputError, MalformedDocument, UnsupportedFormat
+from newsprism.model import Article, Failure
+from newsprism.pipeline.run import PipelineOptions, _failure
+from newsprism.read import ReadOptions, decode_bytes
+from newsprism.read.readers import _read_html, _read_json, _read_text, parse_date, source_from_url
+from newsprism.store import Store
+
+__all__ = [
+    "FeedItem",
+    "FetchOptions",
+    "FetchProgress",
+    "FetchSummary",
+    "article_id",
+    "date_from_url",
+    "fetch",
+    "page_articles",
+    "parse_feed",
+    "summary_to_dict",
+]
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """Options of ``fetch``.
+
+    ``http``: address checks and limits of each download (see ``HttpOptions``).
+    ``read`` / ``pipeline``: as for ``ingest`` (reading and annotation).
+    ``max_items``: links taken from each feed (50). ``refetch``: download URLs even when
+    an article from them is already stored (False).
+    """
+
+    http: HttpOptions = field(default_factory=HttpOptions)
+    read: ReadOptions = field(default_factory=ReadOptions)
+    pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(cache=False))
+    max_items: int = 50
+    refetch: bool = False
+
+
+@dataclass(frozen=True)
+class FetchSummary:
+    """What ``fetch`` did: articles stored (``fetched``, their ``ids``), exact
+    ``duplicates`` (including URLs already stored), URLs that ``failed`` (listed in
+    ``failures``), and ``feeds`` read."""
+
+    fetched: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    feeds: int = 0
+    failures: tuple[Failure, ...] = ()
+    warnings: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    """Reported after each URL: the URL, URLs handled so far and known so far (feeds
+    add their items), and the summary so far."""
+
+    url: str
+    done: int
+    total: int
+    summary: FetchSummary
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """A link of a feed, with the item's title and date (fallback metadata)."""
+
+    url: str
+    title: str = ""
+    published: date | None = None
+
+
+# --- URLs -------------------------------------------------------------------------------
+
+_URL_DATE = re.compile(r"(?<!\d)(20\d\d|19\d\d)([/-])(\d\d?)\2(\d\d?)(?!\d)")
+
+
+def date_from_url(url: str) -> date | None:
+    """``https://x.org/2024/03/31/storm`` or ``…/2024-03-31-storm`` → ``date(2024, 3, 31)``."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+    except ValueError:
+        return None
+
+
+def article_id(url: str) -> str:
+    """A readable id for the article at ``url``: ``<source>-<last path segment>``."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    stem = re.sub(r"\.(?:s?html?|php|aspx?|jsp)$", "", segments[-1], flags=re.I) if segments else ""
+    stem = re.sub(r"[^\w.-]+", "-", stem).strip("-.")[:80]
+    host = source_from_url(url) or "page"
+    return f"{host}-{stem}" if stem else host
+
+
+# --- feeds ------------------------------------------------------------------------------
+
+_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+_FEED_ROOT = re.compile(r"<(?:[\w.-]+:)?(rss|feed|RDF)[\s>]")
+_FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child(element: ET.Element, *names: str) -> ET.Element | None:
+    for child in element:
+        if _local(child.tag) in names:
+            return child
+    return None
+
+
+def _child_text(element: ET.Element, name: str) -> str:
+    child = _child(element, name)
+    return "" if child is None else "".join(child.itertext())
+
+
+def _item_link(item: ET.Element) -> str | None:
+    for child in item:
+        if _local(child.tag) != "link":
+            continue
+        href = child.get("href")
+        if href is not None:  # Atom: the alternate link (or the one without rel)
+            if child.get("rel", "alternate") == "alternate":
+                return href.strip()
+        elif child.text and child.text.strip():
+            return child.text.strip()
+    guid = _child(item, "guid", "id")
+    if guid is not None and guid.text and guid.get("isPermaLink", "true") != "false":
+        text = guid.text.strip()
+        return text if text.startswith(("http://", "https://")) else None
+    return None
+
+
+def _item_date(item: ET.Element) -> date | None:
+    for child in item:
+        text = (child.text or "").strip()
+        if not text:
+            continue
+        name = _local(child.tag)
+        if name == "pubDate":
+            try:
+                return parsedate_to_datetime(text).date()
+            except (TypeError, ValueError, IndexError):
+                continue
+        if name in ("published", "updated", "date", "issued"):
+            found = parse_date(text)
+            if found is not None:
+                return found
+    return None
+
+
+def _items(
+    items: Iterable[tuple[str | None, str, date | None]], base: str, cap: int
+) -> list[FeedItem]:
+    found: list[FeedItem] = []
+    seen: set[str] = set()
+    for link, title, published in items:
+        if not link:
+            continue
+        url = urljoin(base, link)
+        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+            continue
+        seen.add(url)
+        found.append(FeedItem(url, " ".join(title.split()), published))
+        if len(found) >= cap:
+            break
+    return found
+
+
+def parse_feed(text: str, base_url: str, max_items: int = 50) -> list[FeedItem]:
+    """The item links of an RSS/RDF/Atom feed (XML text), absolute, at most ``max_items``.
+
+    Raises ``MalformedDocument`` for a DOCTYPE or ENTITY declaration (refused before
+    parsing) and for XML that does not parse.
+    """
+    declared = _DECLARATION.search(text)
+    if declared is not None:
+        raise MalformedDocument(
+            f"{base_url}: the feed declares a {declared.group(1).upper()} (refused: entity "
+            "expansion is not allowed)",
+            "feeds with DTDs or entity declarations are not read",
+        )
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as err:
+        raise MalformedDocument(f"{base_url}: invalid feed XML: {err}") from err
+    items = (
+        (_item_link(el), _child_text(el, "title"), _item_date(el))
+        for el in root.iter()
+        if _local(el.tag) in ("item", "entry")
+    )
+    return _items(items, base_url, max_items)
+
+
+def _json_feed(data: Any, base_url: str, max_items: int) -> list[FeedItem] | None:
+    """The items of a JSON Feed (``{"version": "https://jsonfeed.org/…", "items": […]}``)."""
+    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+        return None
+    raw = data.get("items")
+    items = (
+        (str(it.get("url") or it.get("external_url") or "") or None, str(it.get("title") or ""),
+         parse_date(it.get("date_published")))
+        for it in (raw if isinstance(raw, list) else []) if isinstance(it, dict)
+    )  # fmt: skip
+    return _items(items, base_url, max_items)
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def _text(fetched: Download, encoding: str | None) -> str:
+    forced = encoding or fetched.charset
+    try:
+        return decode_bytes(fetched.body, fetched.url, forced).text
+    except EncodingFailure:
+        if forced is None or encoding is not None:
+            raise
+        return decode_bytes(fetched.body, fetched.url, None).text  # a wrong declared charset
+
+
+def _kind(fetched: Download, text: str) -> str:
+    kind = fetched.content_type
+    if kind in _FEED_TYPES:
+        return "feed"
+    if kind.endswith("json"):
+        return "json"
+    head = text.lstrip("\ufeff \t\r\n")[:2048]
+    if _FEED_ROOT.search(head) and not re.search(r"<html[\s>]", head, re.I):
+        return "feed"
+    if kind in ("text/html", "application/xhtml+xml") or re.match(
+        r"<(!doctype html|html)", head, re.I
+    ):
+        return "html"
+    if head.startswith(("{", "[")):
+        return "json"
+    return "html" if "<body" in text[:65536].lower() else "text"
+
+
+_FAKE = Path("page")
+
+
+def _read(kind: str, text: str, options: ReadOptions) -> list[Article]:
+    if kind == "html":
+        return _read_html(_FAKE, text, options)
+    if kind == "json":
+        return list(_read_json(_FAKE, text, options).articles)
+    return _read_text(_FAKE, text, options)
+
+
+def page_articles(
+    fetched: Download, requested: str, options: ReadOptions, item: FeedItem | None = None
+) -> list[Article]:
+    """The articles of a downloaded page (HTML, JSON or text), with their metadata.
+
+    Raises the readers' typed errors, with ``requested`` (the URL) in their messages.
+    """
+    text = _text(fetched, options.encoding)
+    kind = _kind(fetched, text)
+    if kind == "feed":
+        raise UnsupportedFormat(
+            f"{requested}: a feed linked from a feed (not followed)", "fetch that feed itself"
+        )
+    try:
+        found = _read(kind, text, options)
+    except InputError as err:
+        message = err.message
+        if message.startswith(f"{_FAKE}:"):
+            message = requested + message[len(str(_FAKE)) :]
+        raise type(err)(message, err.hint) from err
+    result: list[Article] = []
+    for n, article in enumerate(found, start=1):
+        page_url = article.url if article.url and article.url.startswith("http") else None
+        url = page_url or fetched.url
+        ident = article_id(fetched.url) + (f"-{n}" if len(found) > 1 else "")
+        result.append(
+            replace(
+                article,
+                id=ident,
+                path=requested,
+                url=url,
+                title=article.title or (item.title if item else ""),
+                source=article.source or source_from_url(url),
+                published=article.published
+                or (item.published if item else None)
+                or date_from_url(url),
+            )
+        )
+    return result
+
+
+# --- fetching into a store --------------------------------------------------------------
+
+
+def _known(store: Store, url: str) -> bool:
+    sql = "SELECT 1 FROM articles WHERE path = ? OR url = ? LIMIT 1"
+    return store.connection.execute(sql, (url, url)).fetchone() is not None
+
+
+class _Run:
+    def __init__(self, store: Store, options: FetchOptions) -> None:
+        self.store = store
+        self.options = options
+        self.ingest = IngestOptions(read=options.read, pipeline=options.pipeline)
+        self.tally = _Tally(0)
+        self.feeds = 0
+        self.items: dict[str, FeedItem] = {}  # feed items by URL (fallback metadata)
+
+    def summary(self) -> FetchSummary:
+        c, t = self.tally.counts, self.tally
+        return FetchSummary(c["ingested"], c["duplicates"], c["failed"], self.feeds,
+                            tuple(t.failures), tuple(t.warnings), tuple(t.ids))  # fmt: skip
+
+    def page(self, client: Any, url: str, item: FeedItem | None, allow_feed: bool) -> list[str]:
+        """Fetch and store ``url``; returns the item links when it is a feed."""
+        store, opts = self.store, self.options
+        if not opts.refetch and _known(store, url):
+            self.tally.counts["duplicates"] += 1
+            return []
+        try:
+            fetched = download(client, url, opts.http)
+            if allow_feed:
+                links = self._feed_links(fetched)
+                if links is not None:
+                    self.feeds += 1
+                    store.clear_failures(url)
+                    return links
+            articles = page_articles(fetched, url, opts.read, item)
+        except Exception as err:
+            self.tally.fail(_failure(url, err), store)
+            return []
+        store.clear_failures(url)
+        for article in articles:
+            _store_one(article, url, store, self.ingest, self.tally)
+        return []
+
+    def _feed_links(self, fetched: Download) -> list[str] | None:
+        text = _text(fetched, self.options.read.encoding)
+        kind = _kind(fetched, text)
+        cap = self.options.max_items
+        if kind == "json":
+            try:
+                items = _json_feed(json.loads(text), fetched.url, cap)
+            except json.JSONDecodeError:
+                return None
+        elif kind == "feed":
+            items = parse_feed(text, fetched.url, cap)
+        else:
+            return None
+        if items is None:
+            return None
+        self.items.update({i.url: i for i in items})
+        return [i.url for i in items]
+
+
+def fetch(
+    urls: Iterable[str],
+    store: Store,
+    options: FetchOptions | None = None,
+    progress: Callable[[FetchProgress], None] | None = None,
+) -> FetchSummary:
+    """Download ``urls`` (pages or feeds), annotate and store their articles.
+
+    Feed items are fetched after the feed, as pages (a feed inside a feed is not
+    followed). Each article is stored in its own transaction; store errors (disk full,
+    locked database) propagate, problems of single URLs are recorded and the run goes on.
+    """
+    opts = options or FetchOptions()
+    run = _Run(store, opts)
+    queue = [(u.strip(), True) for u in urls if u.strip()]
+    done = 0
+    with make_client(opts.http) as client:
+        while queue:
+            url, top = queue.pop(0)
+            links = run.page(client, url, run.items.get(url), allow_feed=top)
+            queue[:0] = [(link, False) for link in links]
+            done += 1
+            if progress is not None:
+                progress(FetchProgress(url, done, done + len(queue), run.summary()))
+    summary = run.summary()
+    if summary.fetched:  # the new articles join their stories, as with ingest
+        update_stories(store)
+    return summary
+
+
+def summary_to_dict(summary: FetchSummary) -> dict[str, Any]:
+    """JSON-ready form of a ``FetchSummary``."""
+    return {
+        "fetched": summary.fetched,
+        "duplicates": summary.duplicates,
+        "failed": summary.failed,
+        "feeds": summary.feeds,
+        "ids": list(summary.ids),
+        "failures": [
+            {"path": f.path, "reason": f.reason, "hint": f.hint} for f in summary.failures
+        ],
+        "warnings": list(summary.warnings),
+    }

@@ -1,0 +1,1 @@
+"""Dates stage: explicit and relative dates resolved against the publication date."""

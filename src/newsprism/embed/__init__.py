@@ -1,0 +1,1 @@
+"""Embeddings: cross-lingual sentence vectors (alignment) and article vectors (stories)."""

@@ -1,0 +1,1 @@
+"""Names across documents: mentions of one person, place or organisation linked into entities."""

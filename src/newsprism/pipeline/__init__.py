@@ -1,0 +1,1 @@
+"""Runs the stages over articles: options, annotation cache, per-document errors."""

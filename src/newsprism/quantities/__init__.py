@@ -1,0 +1,1 @@
+"""Quantities stage: figures with their interval, unit and what they count."""

@@ -1,0 +1,1 @@
+"""Numbers written in digits or words, in the languages newsprism reads."""

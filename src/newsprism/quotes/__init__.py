@@ -1,0 +1,1 @@
+"""Quotes stage: direct and indirect reported speech with its speaker."""

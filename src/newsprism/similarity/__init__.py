@@ -1,0 +1,1 @@
+"""Article similarity: a learned model over cross-lingual features."""
