@@ -34,8 +34,7 @@ from newsprism.model import (
 )
 from newsprism.pipeline.run import PipelineOptions, annotate, compare_articles, compare_paths
 from newsprism.report import render
-
-__version__ = "0.1.0"
+from newsprism.version import __version__
 
 __all__ = [
     "Article",

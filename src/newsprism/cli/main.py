@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 
-from newsprism import __version__
 from newsprism.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -27,6 +26,7 @@ from newsprism.cli.common import (
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions, compare_paths
 from newsprism.report import FORMATS, render
+from newsprism.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

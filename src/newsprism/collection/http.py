@@ -34,8 +34,8 @@ from typing import Any
 import httpcore
 import httpx
 
-from newsprism import __version__
 from newsprism.errors import InputError
+from newsprism.version import __version__
 
 __all__ = [
     "CONTENT_TYPES",
