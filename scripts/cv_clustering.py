@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from newsprism.evaluate.clustering import bcubed, cluster, load  # noqa: E402
+from newsprism.pipeline.run import annotator  # noqa: E402
 from newsprism.stories import ClusterOptions, story_docs  # noqa: E402
 
 GRID = [round(0.14 + 0.02 * k, 2) for k in range(10)]
@@ -38,7 +39,7 @@ def main() -> None:
     rows = [json.loads(x) for x in args.data.read_text(encoding="utf-8").splitlines() if x]
     topics = [str(r.get("topic", "")) for r in rows]
     gold = load(args.data)
-    docs = story_docs([g.article for g in gold])
+    docs = story_docs([g.article for g in gold], annotate=annotator())
     labels = [g.label for g in gold]
     order = sorted(set(topics))
     fold_of = {t: k % args.folds for k, t in enumerate(order)}

@@ -28,6 +28,7 @@ from newsprism.evaluate.similarity import (
     pair_groups,
     pearson,
 )
+from newsprism.pipeline.run import annotator
 from newsprism.similarity.features import FEATURES, LEXICAL, MONOLINGUAL
 from newsprism.similarity.model import DIMENSIONS, LinearModel, compare_pairs
 
@@ -59,7 +60,7 @@ def main() -> int:
     articles, index = _keyed(pairs)
     # Features do not depend on the model: an empty one only leaves the scores at 0.
     model = LinearModel((), (), (), {}, {})
-    results = compare_pairs(articles, index, BATCH_OPTIONS, model=model)
+    results = compare_pairs(articles, index, BATCH_OPTIONS, model=model, annotate=annotator())
     features = [r.features for r in results]
     terms = terms_for(features)
     gold = [p.scores for p in pairs]

@@ -20,7 +20,7 @@ from newsprism.collection.stories import (
     story_members,
 )
 from newsprism.evaluate.clustering import bcubed, cluster, load
-from newsprism.pipeline.run import PipelineOptions
+from newsprism.pipeline.run import PipelineOptions, annotator
 from newsprism.store import Store
 from newsprism.stories import StoryDoc, story_docs
 
@@ -114,7 +114,7 @@ def test_stories_and_story_commands(collection: Path) -> None:
 @pytest.fixture(scope="module")
 def ecb() -> tuple[list[StoryDoc], list[str]]:
     gold = load(ECB)
-    return story_docs([g.article for g in gold]), [g.label for g in gold]
+    return story_docs([g.article for g in gold], annotate=annotator()), [g.label for g in gold]
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ the cleaned text of the article; ``end`` is exclusive, so
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -188,3 +189,10 @@ class Coverage:
     # Articles that are not near-duplicates of one another (a wire copy
     # republished by several outlets counts once); None when not counted.
     independent_sources: int | None = None
+
+
+#: Annotates articles with the named annotation stages (``"sentences"``, ``"entities"``,
+#: ``"quantities"``, ``"quotes"``, ``"dates"``), in pipeline order, with the caller's
+#: options: how a stage that needs annotated input is handed the pipeline without
+#: importing it (:func:`newsprism.pipeline.run.annotator`).
+Annotate = Callable[[Sequence[Article], Collection[str]], list[Article]]

@@ -17,6 +17,7 @@ import click
 from newsprism.cli.common import EXIT_USAGE, echo_err, fail, format_option, language_code
 from newsprism.errors import InputError, LanguageError, NewsprismError
 from newsprism.model import Article
+from newsprism.pipeline.run import PipelineOptions, annotator
 from newsprism.similarity.model import DIMENSIONS, Similarity, SimilarityOptions, compare_pair
 
 __all__ = ["register", "similarity_json", "similarity_text"]
@@ -135,7 +136,8 @@ def register(main: click.Group) -> None:
         if first.id == second.id:
             second = dataclasses.replace(second, id=f"{second.id}-2")
         try:
-            result = compare_pair(first, second, SimilarityOptions())
+            annotate = annotator(PipelineOptions(language=language, cache=False))
+            result = compare_pair(first, second, SimilarityOptions(), annotate)
         except NewsprismError as err:
             fail(err)
         if fmt == "json":

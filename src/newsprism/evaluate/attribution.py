@@ -77,13 +77,10 @@ def extract_quotes(text: str, language: str = "en") -> tuple[Quote, ...]:
 
     No cleaning is applied, so the offsets of the quotes point into ``text`` itself.
     """
-    from newsprism.entities import annotate_entities
-    from newsprism.quotes.finder import annotate_quotes
-    from newsprism.sentences import annotate_sentences
+    from newsprism.pipeline.run import annotator
 
     article = Article(id="eval", text=text, language=language)
-    article = annotate_entities(annotate_sentences(article))
-    return annotate_quotes(article).quotes
+    return annotator()([article], ("sentences", "entities", "quotes"))[0].quotes
 
 
 def cue_span(text: str, quote: Quote) -> tuple[int, int] | None:

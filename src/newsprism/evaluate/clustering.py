@@ -27,6 +27,7 @@ from typing import Any
 from newsprism.errors import InputError
 from newsprism.language import detect_language
 from newsprism.model import Article
+from newsprism.pipeline.run import annotator
 from newsprism.stories import ClusterOptions, StoryClusterer, StoryDoc, story_docs
 from newsprism.timings import Timings
 
@@ -154,7 +155,7 @@ def evaluate(
     gold = load(data, limit)
     timings = Timings()
     started = time.perf_counter()
-    docs = story_docs([g.article for g in gold], timings=timings)
+    docs = story_docs([g.article for g in gold], timings=timings, annotate=annotator())
     clustered = time.perf_counter()
     pred = cluster(docs, options)
     finished = time.perf_counter()

@@ -34,6 +34,7 @@ import numpy.typing as npt
 from newsprism.embed.articles import default_doc_embedder
 from newsprism.errors import InputError
 from newsprism.model import Article
+from newsprism.pipeline.run import annotator
 from newsprism.similarity.features import LEXICAL, TITLE_E5, FeatureOptions
 from newsprism.similarity.model import (
     DIMENSIONS,
@@ -281,7 +282,7 @@ def evaluate(data: Path, *, limit: int | None = None) -> dict[str, Any]:
     model = load_model()
     articles, index = _keyed(pairs)
     started = time.perf_counter()
-    results = compare_pairs(articles, index, BATCH_OPTIONS, model=model)
+    results = compare_pairs(articles, index, BATCH_OPTIONS, model=model, annotate=annotator())
     seconds = time.perf_counter() - started
     gold = [p.scores for p in pairs]
     per_dim: dict[str, float] = {}

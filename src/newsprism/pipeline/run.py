@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsprism.cache import default_cache_dir
 from newsprism.compare.align import CompareOptions, align
-from newsprism.dates.resolve import annotate_dates
+from newsprism.dates.resolve import DateOptions, annotate_dates
 from newsprism.dedupe import find_near_duplicates, group_of
 from newsprism.embed.sentences import Embedder, EmbedOptions, default_embedder
 from newsprism.entities import (
@@ -28,12 +28,13 @@ from newsprism.entities import (
     describe_backend,
     model_available,
 )
-from newsprism.errors import LanguageError, NewsprismError
+from newsprism.errors import LanguageError, NewsprismError, OptionError
 from newsprism.link.names import LinkOptions, link_entities
-from newsprism.model import Article, Coverage, Fact, Failure, Status
+from newsprism.model import Annotate, Article, Coverage, Fact, Failure, Status
 from newsprism.pipeline.cache import AnnotationCache
-from newsprism.quantities.extract import annotate_quantities
+from newsprism.quantities.extract import QuantityOptions, annotate_quantities
 from newsprism.quotes.finder import annotate_quotes, annotate_quotes_batch
+from newsprism.quotes.speakers import QuoteOptions
 from newsprism.read import read_path
 from newsprism.sentences import SentenceOptions, annotate_sentences
 from newsprism.timings import Timings
@@ -42,39 +43,60 @@ Stage = Callable[[Article], Article]
 BatchStage = Callable[[Sequence[Article]], list[Article]]
 
 
+#: The annotation stages, in the order they run.
+STAGES: tuple[str, ...] = ("sentences", "entities", "quantities", "quotes", "dates")
+
+
 @dataclass(frozen=True)
 class PipelineOptions:
     """Options of every stage, in one place.
 
     ``language`` forces the language of every article (ISO 639-1) instead of
     detecting it. ``cache``: reuse annotations of articles seen before (in
-    memory and in the cache folder, see ``newsprism.cache``).
+    memory and in the cache folder, see :mod:`newsprism.pipeline.cache`).
     """
 
     language: str | None = None
     sentences: SentenceOptions = field(default_factory=SentenceOptions)
     entities: EntityOptions = field(default_factory=EntityOptions)
+    quantities: QuantityOptions = field(default_factory=QuantityOptions)
+    quotes: QuoteOptions = field(default_factory=QuoteOptions)
+    dates: DateOptions = field(default_factory=DateOptions)
     link: LinkOptions = field(default_factory=LinkOptions)
     compare: CompareOptions = field(default_factory=CompareOptions)
     embed: EmbedOptions = field(default_factory=EmbedOptions)
     cache: bool = True
 
+    def annotation_settings(self) -> str:
+        """What the annotations depend on, as text (part of the annotation cache key)."""
+        return repr((self.sentences, self.entities, self.quantities, self.quotes, self.dates))
 
-def annotation_stages(options: PipelineOptions) -> list[tuple[str, Stage]]:
-    return [
-        ("sentences", lambda a: annotate_sentences(a, options.sentences)),
-        ("entities", lambda a: annotate_entities(a, options.entities)),
-        ("quantities", annotate_quantities),
-        ("quotes", annotate_quotes),
-        ("dates", annotate_dates),
-    ]
+
+def annotation_stages(
+    options: PipelineOptions, stages: Collection[str] = STAGES
+) -> list[tuple[str, Stage]]:
+    """The annotation stages named in ``stages``, in pipeline order, with their options."""
+    unknown = set(stages) - set(STAGES)
+    if unknown:
+        raise OptionError(
+            f"unknown annotation stage {sorted(unknown)[0]!r}",
+            hint=f"choose among {', '.join(STAGES)}",
+        )
+    every: dict[str, Stage] = {
+        "sentences": lambda a: annotate_sentences(a, options.sentences),
+        "entities": lambda a: annotate_entities(a, options.entities),
+        "quantities": lambda a: annotate_quantities(a, options.quantities),
+        "quotes": lambda a: annotate_quotes(a, options.quotes),
+        "dates": lambda a: annotate_dates(a, options.dates),
+    }
+    return [(name, every[name]) for name in STAGES if name in stages]
 
 
 def _batch_stages(options: PipelineOptions) -> dict[str, BatchStage]:
     """Stages that run faster over many articles at once (same results)."""
     return {
         "entities": lambda articles: annotate_entities_batch(articles, options.entities),
-        "quotes": annotate_quotes_batch,
+        "quotes": lambda articles: annotate_quotes_batch(articles, options.quotes),
     }
 
 
@@ -92,10 +114,13 @@ def annotate_many(
     articles: Sequence[Article],
     options: PipelineOptions | None = None,
     timings: Timings | None = None,
+    *,
+    stages: Collection[str] = STAGES,
 ) -> list[Article | Exception]:
     """:func:`annotate` of each article, stage by stage over all of them; the NER and
     the quote parse run in batches. The results are those of one article at a time; an
-    article that fails gives its exception in its place, and the others go on."""
+    article that fails gives its exception in its place, and the others go on.
+    ``stages`` runs only those annotation stages (in pipeline order)."""
     opts = options or PipelineOptions()
     items: list[Article | Exception] = []
     for article in articles:
@@ -107,7 +132,7 @@ def annotate_many(
             where = article.path or article.id
             items.append(LanguageError(f"{where}: could not determine the language"))
     batched = _batch_stages(opts)
-    for name, stage in annotation_stages(opts):
+    for name, stage in annotation_stages(opts, stages):
         started = time.perf_counter()
         live = [(i, x) for i, x in enumerate(items) if isinstance(x, Article)]
         done: list[Article] | None = None
@@ -131,6 +156,21 @@ def annotate_many(
 
 
 @functools.cache
+def annotator(options: PipelineOptions | None = None) -> Annotate:
+    """:func:`annotate_many` with ``options`` as the function that stages and evaluations
+    take to annotate what they are given; it raises the first article's error."""
+
+    def run(articles: Sequence[Article], stages: Collection[str]) -> list[Article]:
+        done = []
+        for result in annotate_many(articles, options, stages=stages):
+            if isinstance(result, Exception):
+                raise result
+            done.append(result)
+        return done
+
+    return run
+
+
 def _annotation_cache(cache_dir: Path | None, settings: str) -> AnnotationCache:
     return AnnotationCache(cache_dir, settings)
 
@@ -151,7 +191,7 @@ def annotate_cached_many(
         articles = [dataclasses.replace(a, language=opts.language) for a in articles]
     if not opts.cache:
         return annotate_many(articles, opts, timings)
-    settings = repr((opts.sentences, opts.entities))
+    settings = opts.annotation_settings()
     cache_dir = opts.embed.cache_dir if opts.embed.cache_dir is not None else default_cache_dir()
     cache = _annotation_cache(cache_dir, settings)
     found: list[Article | Exception | None] = [cache.get(a) for a in articles]

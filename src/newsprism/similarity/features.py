@@ -46,27 +46,23 @@ from functools import lru_cache
 import numpy as np
 from anyascii import anyascii
 
-from newsprism.dates.resolve import annotate_dates
 from newsprism.embed.articles import article_lead
 from newsprism.embed.sentences import Embedder, Vectors, default_embedder
-from newsprism.entities import annotate_entities
 from newsprism.link.names import link_entities
 from newsprism.model import Article, Entity
-from newsprism.quantities.extract import annotate_quantities
-from newsprism.sentences import annotate_sentences
 
 __all__ = [
     "ALIGN_FEATURES",
     "FEATURES",
     "LEXICAL",
     "MONOLINGUAL",
+    "SIMILARITY_STAGES",
     "TITLE_E5",
     "AlignedPair",
     "ArticleViews",
     "FeatureOptions",
     "PairEvidence",
     "SharedEntity",
-    "annotate_for_similarity",
     "pair_features",
     "prepare",
 ]
@@ -183,14 +179,8 @@ class PairEvidence:
     aligned: tuple[AlignedPair, ...]
 
 
-def annotate_for_similarity(article: Article) -> Article:
-    """Sentences, entities, dates and numbers, unless the article already has sentences."""
-    if article.sentences:
-        return article
-    out = annotate_sentences(article)
-    out = annotate_entities(out)
-    out = annotate_dates(out)
-    return annotate_quantities(out)
+#: The annotation similarity needs: sentences, names, figures and dates.
+SIMILARITY_STAGES = ("sentences", "entities", "quantities", "dates")
 
 
 def _alignable(article: Article, opts: FeatureOptions) -> list[int]:

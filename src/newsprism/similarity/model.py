@@ -27,14 +27,14 @@ import numpy.typing as npt
 
 from newsprism.embed.articles import default_doc_embedder
 from newsprism.embed.sentences import Embedder
-from newsprism.errors import NewsprismError
-from newsprism.model import Article
+from newsprism.errors import NewsprismError, OptionError
+from newsprism.model import Annotate, Article
 from newsprism.similarity.features import (
+    SIMILARITY_STAGES,
     AlignedPair,
     FeatureOptions,
     PairEvidence,
     SharedEntity,
-    annotate_for_similarity,
     pair_features,
     prepare,
 )
@@ -236,15 +236,27 @@ def compare_pairs(
     *,
     embedder: Embedder | None = None,
     model: LinearModel | None = None,
+    annotate: Annotate | None = None,
 ) -> list[Similarity]:
     """Score every pair ``(i, j)`` of indexes into ``articles``.
 
-    Articles are annotated (sentences, entities, dates, numbers) when they have
-    no sentences yet and embedded once each; they need a ``language`` for NER.
+    Articles with no sentences yet are annotated by ``annotate`` (the pipeline's
+    :func:`~newsprism.pipeline.run.annotator`: sentences, entities, figures, dates; they
+    need a ``language``); each article is embedded once.
     """
     opts = options or SimilarityOptions()
     used = sorted({i for pair in pairs for i in pair})
-    annotated = {i: annotate_for_similarity(articles[i]) for i in used}
+    annotated = {i: articles[i] for i in used}
+    todo = [i for i in used if not articles[i].sentences]
+    if todo:
+        if annotate is None:
+            raise OptionError(
+                f"{articles[todo[0]].id}: the article is not annotated and no annotate"
+                " function was given",
+                hint="pass annotate=newsprism.pipeline.run.annotator(options)",
+            )
+        done = annotate([articles[i] for i in todo], SIMILARITY_STAGES)
+        annotated.update(zip(todo, done, strict=True))
     embedded = prepare(
         [annotated[i] for i in used], embedder or default_doc_embedder(), opts.features
     )
@@ -277,6 +289,11 @@ def compare_pairs(
     return out
 
 
-def compare_pair(a: Article, b: Article, options: SimilarityOptions | None = None) -> Similarity:
-    """How similar ``a`` and ``b`` are (see the module doc)."""
-    return compare_pairs([a, b], [(0, 1)], options)[0]
+def compare_pair(
+    a: Article,
+    b: Article,
+    options: SimilarityOptions | None = None,
+    annotate: Annotate | None = None,
+) -> Similarity:
+    """How similar ``a`` and ``b`` are (see the module doc and :func:`compare_pairs`)."""
+    return compare_pairs([a, b], [(0, 1)], options, annotate=annotate)[0]

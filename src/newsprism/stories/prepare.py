@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 
 from newsprism.embed.articles import DocEmbedOptions, article_lead, default_doc_embedder
 from newsprism.embed.sentences import Embedder
-from newsprism.entities import EntityOptions, annotate_entities
-from newsprism.model import Article
-from newsprism.sentences import annotate_sentences
+from newsprism.errors import OptionError
+from newsprism.model import Annotate, Article
 from newsprism.stories.features import StoryDoc, StoryFeatureOptions, doc_features
 from newsprism.timings import Timings
 
-__all__ = ["PrepareOptions", "story_docs"]
+__all__ = ["STORY_STAGES", "PrepareOptions", "story_docs"]
+
+#: The annotation a story needs: sentences (for the lead) and names.
+STORY_STAGES = ("sentences", "entities")
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,6 @@ class PrepareOptions:
 
     features: StoryFeatureOptions = field(default_factory=StoryFeatureOptions)
     embed: DocEmbedOptions = field(default_factory=DocEmbedOptions)
-    entities: EntityOptions = field(default_factory=EntityOptions)
 
 
 def story_docs(
@@ -31,20 +32,26 @@ def story_docs(
     options: PrepareOptions | None = None,
     embedder: Embedder | None = None,
     timings: Timings | None = None,
+    annotate: Annotate | None = None,
 ) -> list[StoryDoc]:
-    """``StoryDoc`` s of ``articles``, annotating names where not done yet.
-
-    Articles need a language. Leads are embedded in one batch.
+    """``StoryDoc`` s of ``articles``. Articles not annotated yet (no sentences) get their
+    sentences and names from ``annotate`` (the pipeline's
+    :func:`~newsprism.pipeline.run.annotator`, with the caller's options); they need a
+    language. Leads are embedded in one batch.
     """
     opts = options or PrepareOptions()
     started = time.perf_counter()
-    ready: list[Article] = []
-    for a in articles:
-        if not a.sentences:
-            a = annotate_sentences(a)
-        if not a.mentions:
-            a = annotate_entities(a, opts.entities)
-        ready.append(a)
+    ready = list(articles)
+    todo = [i for i, a in enumerate(ready) if not a.sentences]
+    if todo:
+        if annotate is None:
+            raise OptionError(
+                f"{ready[todo[0]].id}: the article is not annotated and no annotate function"
+                " was given",
+                hint="pass annotate=newsprism.pipeline.run.annotator(options)",
+            )
+        for i, done in zip(todo, annotate([ready[i] for i in todo], STORY_STAGES), strict=True):
+            ready[i] = done
     if timings is not None:
         timings.add("names", time.perf_counter() - started)
     started = time.perf_counter()

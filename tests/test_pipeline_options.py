@@ -1,0 +1,81 @@
+"""One options object reaches every annotation stage, and the stages that annotate their
+own input take the pipeline's annotator instead of calling stages with their defaults."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsprism.dates.resolve import DateOptions
+from newsprism.errors import OptionError
+from newsprism.model import Article
+from newsprism.pipeline.run import PipelineOptions, annotate, annotate_many, annotator
+from newsprism.quantities.extract import QuantityOptions
+from newsprism.quotes.speakers import QuoteOptions
+from newsprism.similarity.model import compare_pair
+from newsprism.stories import story_docs
+
+TEXT = (
+    "Harbour fire in Norvane\n\n"
+    "The port handled about 40 ships a day. Mayor Ana Ruiz said the fire destroyed"
+    ' three warehouses. In February the council met. "We will rebuild," she said.'
+)
+ARTICLE = Article("a", TEXT, title="Harbour fire", language="en", published=date(2024, 3, 1))
+
+
+def _plain() -> PipelineOptions:
+    return PipelineOptions(cache=False)
+
+
+def test_every_annotation_stage_takes_its_options_from_the_pipeline_options() -> None:
+    default = annotate(ARTICLE, _plain())
+    changed = annotate(
+        ARTICLE,
+        PipelineOptions(
+            cache=False,
+            quantities=QuantityOptions(about_tolerance=0.2),
+            quotes=QuoteOptions(indirect=False),
+            dates=DateOptions(month_only=False),
+        ),
+    )
+    assert [q.low for q in default.quantities if q.value == 40] == [pytest.approx(36)]
+    assert [q.low for q in changed.quantities if q.value == 40] == [pytest.approx(32)]
+    assert any(not q.direct for q in default.quotes)
+    assert changed.quotes and all(q.direct for q in changed.quotes)
+    assert len(changed.dates) < len(default.dates)
+
+
+def test_the_annotation_settings_cover_every_stage_option() -> None:
+    settings = {
+        PipelineOptions().annotation_settings(),
+        PipelineOptions(quantities=QuantityOptions(about_tolerance=0.2)).annotation_settings(),
+        PipelineOptions(quotes=QuoteOptions(indirect=False)).annotation_settings(),
+        PipelineOptions(dates=DateOptions(month_only=False)).annotation_settings(),
+    }
+    assert len(settings) == 4
+
+
+def test_annotate_many_runs_only_the_stages_asked_for() -> None:
+    (done,) = annotate_many([ARTICLE], _plain(), stages=("sentences", "quantities"))
+    assert isinstance(done, Article)
+    assert done.sentences and done.quantities
+    assert not done.mentions and not done.quotes and not done.dates
+
+
+def test_an_unknown_stage_is_an_option_error() -> None:
+    with pytest.raises(OptionError, match="unknown annotation stage 'names'"):
+        annotator(_plain())([ARTICLE], ("names",))
+
+
+def test_stages_that_annotate_their_input_need_the_annotator() -> None:
+    with pytest.raises(OptionError, match="not annotated"):
+        story_docs([ARTICLE])
+    with pytest.raises(OptionError, match="not annotated"):
+        compare_pair(ARTICLE, ARTICLE)
+
+
+@pytest.mark.slow
+def test_story_docs_annotate_with_the_callers_options() -> None:
+    (doc,) = story_docs([ARTICLE], annotate=annotator(_plain()))
+    assert "norvane" in doc.names
