@@ -9,7 +9,7 @@ to the collection, so a vector never changes as articles keep arriving):
 * ``names``: the article's named entities (full names and their rare words, ASCII
   folded so ``Zelensky`` in two scripts or spellings can meet) and the years it
   mentions; comparable across languages;
-* ``vector``: a multilingual embedding of title and lead (``doc_embed``); the
+* ``vector``: a multilingual embedding of title and lead (:mod:`newsprism.embed.articles`); the
   cross-lingual signal;
 * ``anchor``: the year the article is about (the publication year, or else the latest
   year the text names), so that two events of one kind years apart stay apart.
@@ -140,7 +140,7 @@ def doc_features(
 ) -> StoryDoc:
     """The clustering view of an annotated ``article`` (mentions are used when present).
 
-    ``vector`` is the article's embedding from ``doc_embed`` (title and lead).
+    ``vector`` is the article's embedding from :mod:`newsprism.embed.articles` (title and lead).
     """
     opts = options or StoryFeatureOptions()
     language = article.language or "und"
