@@ -55,12 +55,15 @@ def test_installed_wheel_compares_the_sample(wheel: Path, tmp_path: Path) -> Non
         check=True,
         capture_output=True,
     )  # fmt: skip
+    # nothing from the source tree on the path: no PYTHONPATH, run from elsewhere
+    env = {"NEWSPRISM_CACHE": "off", "PATH": "/usr/bin:/bin"}
     where = subprocess.run(
         [str(python), "-c", "import newsprism; print(newsprism.__file__)"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     ).stdout
     assert str(env_dir) in where, where  # the installed copy, not the source tree
     samples = sorted(str(p) for p in (ROOT / "examples" / "sample").iterdir())
@@ -69,7 +72,7 @@ def test_installed_wheel_compares_the_sample(wheel: Path, tmp_path: Path) -> Non
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={"NEWSPRISM_CACHE": "off", "PATH": "/usr/bin:/bin"},
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
