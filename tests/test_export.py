@@ -18,7 +18,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from newsprism.cli.export import coverage_from_db, register
+from newsprism.cli.export import register
+from newsprism.collection import Collection
 from newsprism.collection.export import CSV_EXPORT_COLUMNS, ExportError, export, iter_stored
 from newsprism.collection.ingest import ingest
 from newsprism.collection.stored import compare_stored, load_stored
@@ -165,5 +166,6 @@ def test_compare_stored_articles(store: Store) -> None:
     statuses = {f.status for f in coverage.facts}
     assert Status.AGREED in statuses or Status.COMPATIBLE in statuses
     assert any(len(e.articles) >= 2 for e in coverage.entities)  # linked across languages
-    again = coverage_from_db(store.path, ids[:2], PipelineOptions())
+    with Collection(store.path, create=False) as collection:
+        again = collection.compare(ids[:2], PipelineOptions())
     assert [a.id for a in again.articles] == ids[:2] and not again.failures

@@ -17,6 +17,7 @@ from newsprism.errors import NewsprismError
 EXPECTED = [
     "Article",
     "BinaryFile",
+    "Collection",
     "CompareOptions",
     "Coverage",
     "DateRef",

@@ -1,9 +1,12 @@
-"""The README's quick start is what CI runs."""
+"""The README's quick start is what CI runs, and its library examples run."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,3 +37,15 @@ def test_the_demo_uses_only_shipped_files() -> None:
     sample = sorted(p.name for p in (ROOT / "examples" / "sample").iterdir())
     assert len(sample) >= 3
     assert {p.rsplit(".", 1)[1] for p in sample} >= {"txt", "html", "json"}
+
+
+@pytest.mark.slow
+def test_the_collection_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    example = next(b for b in blocks if "Collection(" in b)
+    shutil.copytree(ROOT / "examples" / "sample", tmp_path / "examples" / "sample")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {})
+    lines = (tmp_path / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4 and (tmp_path / "news.db").exists()

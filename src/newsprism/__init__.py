@@ -5,6 +5,7 @@ The public API is listed in ``__all__``; everything else is private.
 
 from __future__ import annotations
 
+from newsprism.collection import Collection
 from newsprism.compare.align import CompareOptions, align
 from newsprism.errors import (
     BinaryFile,
@@ -39,6 +40,7 @@ from newsprism.version import __version__
 __all__ = [
     "Article",
     "BinaryFile",
+    "Collection",
     "CompareOptions",
     "Coverage",
     "DateRef",

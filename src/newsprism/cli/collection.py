@@ -1,7 +1,7 @@
 """The collection commands: ``newsprism ingest``, ``articles`` and ``search``.
 
-Each opens the store, makes one or two library calls (:mod:`newsprism.collection.ingest`) and
-renders. Exit codes: 0 done; 1 some inputs failed (``ingest``; the rest were stored);
+Each opens the collection (:class:`~newsprism.collection.Collection`), makes one call
+into it and renders. Exit codes: 0 done; 1 some inputs failed (``ingest``; the rest were stored);
 2 usage error or the collection cannot be opened.
 """
 
@@ -35,9 +35,10 @@ from newsprism.cli.common import (
     format_option,
     iso_day,
     language_code,
-    open_store,
+    open_collection,
     report_problems,
 )
+from newsprism.collection import Collection
 from newsprism.collection.engines import ENGINES, EngineOptions
 from newsprism.collection.ingest import (
     IngestOptions,
@@ -45,15 +46,12 @@ from newsprism.collection.ingest import (
     IngestSummary,
     hit_to_dict,
     info_to_dict,
-    ingest,
-    list_articles,
-    search,
     summary_to_dict,
 )
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.read import ReadOptions
-from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store
+from newsprism.store import ArticleInfo, ArticleQuery, SearchHit
 
 __all__ = ["register"]
 
@@ -94,7 +92,9 @@ class _RateColumn(ProgressColumn):
         return Text(rate, style="progress.data.speed")
 
 
-def _run_ingest(paths: tuple[Path, ...], store: Store, options: IngestOptions) -> IngestSummary:
+def _run_ingest(
+    paths: tuple[Path, ...], collection: Collection, options: IngestOptions
+) -> IngestSummary:
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),
@@ -113,7 +113,7 @@ def _run_ingest(paths: tuple[Path, ...], store: Store, options: IngestOptions) -
             bar.update(task, total=p.total_bytes, completed=p.done_bytes,
                        articles=p.articles, counts=counts)  # fmt: skip
 
-        return ingest(paths, store, options, on_progress)
+        return collection.ingest(paths, options, on_progress)
 
 
 def _ingest_command(main: click.Group) -> None:
@@ -176,8 +176,8 @@ def _ingest_command(main: click.Group) -> None:
                 pipeline=PipelineOptions(language=language, cache=False),
                 engine=EngineOptions(kind=engine, scheduler=scheduler, workers=workers),
             )
-            with Store(db) as store:
-                summary = _run_ingest(paths, store, options)
+            with Collection(db) as collection:
+                summary = _run_ingest(paths, collection, options)
         except NewsprismError as err:
             fail(err)
         report_problems(summary.failures, summary.warnings)
@@ -237,8 +237,8 @@ def _query_command(main: click.Group) -> None:
         id and title.
         """
         query = ArticleQuery(source, language, since, until, limit)
-        with open_store(db) as store:
-            found = list_articles(store, query)
+        with open_collection(db) as collection:
+            found = collection.articles(query)
         if fmt == "json":
             click.echo(_dumps([info_to_dict(i) for i in found]))
         else:
@@ -276,9 +276,9 @@ def _query_command(main: click.Group) -> None:
         """
         filters = ArticleQuery(source, language, since, until, limit)
         marks = ("<mark>", "</mark>") if fmt == "json" else ("[", "]")
-        with open_store(db) as store:
+        with open_collection(db) as collection:
             try:
-                hits = search(store, query, filters, marks=marks)
+                hits = collection.search(query, filters, marks=marks)
             except NewsprismError as err:
                 fail(err)
         if fmt == "json":

@@ -15,8 +15,8 @@ from newsprism.language import normalise_code
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from newsprism.collection import Collection
     from newsprism.model import Failure
-    from newsprism.store import Store
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -73,12 +73,13 @@ def iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> da
         raise click.BadParameter(f"{value!r} is not a date like 2024-03-31") from None
 
 
-def open_store(db: Path) -> Store:
-    """An existing collection, or ``error: …`` and the usage exit code."""
-    from newsprism.store import Store
+def open_collection(db: Path, *, create: bool = False) -> Collection:
+    """The collection ``db`` (an existing one unless ``create``), or ``error: …`` and the
+    usage exit code."""
+    from newsprism.collection import Collection
 
     try:
-        return Store(db, create=False)
+        return Collection(db, create=create)
     except NewsprismError as err:
         fail(err)
 

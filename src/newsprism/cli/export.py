@@ -1,5 +1,4 @@
-"""The commands ``newsprism export`` and ``newsprism duplicates``, and the library call
-behind ``newsprism compare --db``.
+"""The commands ``newsprism export`` and ``newsprism duplicates``.
 
 Exit codes: 0 done; 2 usage error, or the collection cannot be opened or exported.
 """
@@ -8,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,28 +21,15 @@ from newsprism.cli.common import (
     format_option,
     iso_day,
     language_code,
-    open_store,
+    open_collection,
 )
-from newsprism.collection.export import EXPORT_FORMATS, ExportError, export
-from newsprism.collection.stored import compare_stored
-from newsprism.dedupe import DedupeOptions, DuplicateGroup, index_missing, stored_groups
+from newsprism.collection.export import EXPORT_FORMATS, ExportError
+from newsprism.collection.front import Duplicates
+from newsprism.dedupe import DedupeOptions, DuplicateGroup
 from newsprism.errors import NewsprismError
-from newsprism.model import Coverage
-from newsprism.pipeline.run import PipelineOptions
-from newsprism.store import ArticleQuery, Store
+from newsprism.store import ArticleQuery
 
-__all__ = ["coverage_from_db", "register"]
-
-
-def coverage_from_db(db: Path, ids: Sequence[str], options: PipelineOptions) -> Coverage:
-    """The coverage diff of the articles ``ids`` stored in the collection ``db``
-    (for ``newsprism compare --db``); unknown ids are the coverage's failures.
-    Exits with the usage code when the collection cannot be opened."""
-    with open_store(db) as store:
-        try:
-            return compare_stored(store, ids, options)
-        except NewsprismError as err:
-            fail(err)
+__all__ = ["register"]
 
 
 # --- export -----------------------------------------------------------------------------
@@ -95,10 +80,10 @@ def _export_command(main: click.Group) -> None:
             echo_err("error: --format parquet needs -o FILE (Parquet is binary)")
             sys.exit(2)
         query = ArticleQuery(source, language, since, until, limit)
-        with open_store(db) as store:
+        with open_collection(db) as collection:
             try:
                 target: Any = output if output is not None else sys.stdout
-                count = export(store, fmt, target, query)
+                count = collection.export(fmt, target, query)
             except OSError as err:
                 fail(ExportError(f"cannot write {output}: {err.strerror or err}"))
             except NewsprismError as err:
@@ -110,15 +95,18 @@ def _export_command(main: click.Group) -> None:
 # --- duplicates -------------------------------------------------------------------------
 
 
-def _group_dict(store: Store, group: DuplicateGroup) -> dict[str, Any]:
+def _group_dict(found: Duplicates, group: DuplicateGroup) -> dict[str, Any]:
     articles = []
     for ident in group.ids:
-        row = store.connection.execute(
-            "SELECT title, source, url, published FROM articles WHERE id = ?", (ident,)
-        ).fetchone()
-        title, source, url, published = row if row else ("", None, None, None)
+        info = found.infos.get(ident)
         articles.append(
-            {"id": ident, "title": title, "source": source, "url": url, "published": published}
+            {
+                "id": ident,
+                "title": info.title if info else "",
+                "source": info.source if info else None,
+                "url": info.url if info else None,
+                "published": info.published.isoformat() if info and info.published else None,
+            }
         )
     return {
         "ids": list(group.ids),
@@ -148,16 +136,13 @@ def _duplicates_command(main: click.Group) -> None:
         near-duplicate index (stored by an older newsprism) are indexed first. A
         threshold below the one used at indexing (0.7) finds no extra links.
         """
-        with open_store(db) as store:
+        with open_collection(db) as collection:
             try:
-                indexing = min(threshold, DedupeOptions().threshold)
-                index_missing(store, DedupeOptions(threshold=indexing))
-                groups = stored_groups(store, threshold)
-                total = len(store)
-                data = [_group_dict(store, g) for g in groups]
+                found = collection.duplicates(threshold)
             except NewsprismError as err:
                 fail(err)
-        independent = total - sum(len(g.ids) - 1 for g in groups)
+        data = [_group_dict(found, g) for g in found.groups]
+        total, independent, groups = found.articles, found.independent_sources, found.groups
         if fmt == "json":
             summary = {"articles": total, "independent_sources": independent, "groups": data}
             click.echo(json.dumps(summary, indent=2, ensure_ascii=False))

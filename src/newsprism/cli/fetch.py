@@ -24,18 +24,17 @@ from newsprism.cli.common import (
     language_code,
     report_problems,
 )
+from newsprism.collection import Collection
 from newsprism.collection.fetch import (
     FetchOptions,
     FetchProgress,
     FetchSummary,
-    fetch,
     summary_to_dict,
 )
 from newsprism.collection.http import HttpOptions
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.read import ReadOptions
-from newsprism.store import Store
 
 __all__ = ["register"]
 
@@ -51,7 +50,7 @@ def _networks(
     return value
 
 
-def _run(urls: tuple[str, ...], store: Store, options: FetchOptions) -> FetchSummary:
+def _run(urls: tuple[str, ...], collection: Collection, options: FetchOptions) -> FetchSummary:
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),
@@ -68,7 +67,7 @@ def _run(urls: tuple[str, ...], store: Store, options: FetchOptions) -> FetchSum
             counts = f"{s.fetched} new, {s.duplicates} dup, {s.failed} failed"
             bar.update(task, total=p.total, completed=p.done, counts=counts)
 
-        return fetch(urls, store, options, on_progress)
+        return collection.fetch(urls, options, on_progress)
 
 
 def register(main: click.Group) -> None:
@@ -159,8 +158,8 @@ def register(main: click.Group) -> None:
             refetch=refetch,
         )
         try:
-            with Store(db) as store:
-                summary = _run(urls, store, options)
+            with Collection(db) as collection:
+                summary = _run(urls, collection, options)
         except NewsprismError as err:
             fail(err)
         report_problems(summary.failures, summary.warnings)

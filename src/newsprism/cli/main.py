@@ -86,9 +86,10 @@ def compare(
     options = PipelineOptions(language=language)
     try:
         if db is not None:
-            from newsprism.cli.export import coverage_from_db
+            from newsprism.cli.common import open_collection
 
-            coverage = coverage_from_db(db, list(files), options)
+            with open_collection(db) as collection:
+                coverage = collection.compare(files, options)
         else:
             coverage = compare_paths([Path(f) for f in files], options)
     except NewsprismError as err:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsprism.cli.common import EXIT_USAGE, db_option, echo_err, open_store
+from newsprism.cli.common import EXIT_USAGE, db_option, echo_err, open_collection
 
 __all__ = ["register"]
 
@@ -52,7 +52,7 @@ def register(main: click.Group) -> None:
                 " (hint: add --token SECRET, or keep the default --host 127.0.0.1)"
             )
             raise SystemExit(EXIT_USAGE)
-        open_store(db).close()
+        open_collection(db).close()
         app = create_app(db, token)
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")

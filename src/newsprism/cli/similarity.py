@@ -113,18 +113,11 @@ def register(main: click.Group) -> None:
         .txt, .html, .json or .jsonl articles (the first article of a file is used),
         or with --db the ids of two stored articles.
         """
-        articles: list[Article] = []
         if db is not None:
-            from newsprism.cli.common import open_store
-            from newsprism.collection.stored import load_stored
-
-            with open_store(db) as store:
-                articles, missing = load_stored(store, [str(a), str(b)])
-            for failure in missing:
-                echo_err(f"failed: {failure.reason} (hint: {failure.hint})")
-            if missing:
-                sys.exit(EXIT_USAGE)
-        for path in () if db is not None else (a, b):
+            _stored_similarity(db, str(a), str(b), fmt)
+            return
+        articles: list[Article] = []
+        for path in (a, b):
             try:
                 articles.append(_read_one(path, language))
             except NewsprismError as err:
@@ -140,7 +133,28 @@ def register(main: click.Group) -> None:
             result = compare_pair(first, second, SimilarityOptions(), annotate)
         except NewsprismError as err:
             fail(err)
-        if fmt == "json":
-            click.echo(json.dumps(similarity_json(result), indent=2, ensure_ascii=False))
-        else:
-            click.echo(similarity_text(result))
+        _show(result, fmt)
+
+
+def _stored_similarity(db: Path, a: str, b: str, fmt: str) -> None:
+    """``newsprism similarity --db``: the stored articles ``a`` and ``b``."""
+    from newsprism.cli.common import open_collection
+    from newsprism.collection.front import MissingArticles
+
+    with open_collection(db) as collection:
+        try:
+            result = collection.similarity(a, b, SimilarityOptions())
+        except MissingArticles as err:
+            for failure in err.failures:
+                echo_err(f"failed: {failure.reason} (hint: {failure.hint})")
+            sys.exit(EXIT_USAGE)
+        except NewsprismError as err:
+            fail(err)
+    _show(result, fmt)
+
+
+def _show(result: Similarity, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(similarity_json(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(similarity_text(result))

@@ -15,7 +15,7 @@ from newsprism.cli.common import (
     EXIT_SOME_FAILED,
     db_option,
     fail,
-    open_store,
+    open_collection,
     report_problems,
 )
 from newsprism.errors import NewsprismError
@@ -56,10 +56,12 @@ def register(main: click.Group) -> None:
         gives the story id, articles, independent sources, languages, first and
         last publication date, and title.
         """
-        from newsprism.collection.stories import list_stories
+        from newsprism.collection.browse import Filters
 
-        with open_store(db) as store:
-            infos = list_stories(store, min_articles=min_articles, language=language, limit=limit)
+        with open_collection(db) as collection:
+            infos = collection.stories(
+                Filters(language=language), min_articles=min_articles, limit=limit
+            )
         if fmt == "json":
             click.echo(json.dumps([_info(i) for i in infos], indent=2, ensure_ascii=False))
             return
@@ -96,11 +98,9 @@ def register(main: click.Group) -> None:
 
         An id of a story merged into another leads to the story it is part of.
         """
-        from newsprism.web.data import CoverageCache, story_data
-
-        with open_store(db) as store:
+        with open_collection(db) as collection:
             try:
-                data = story_data(store, story_id, CoverageCache(1), limit=max_articles)
+                data = collection.story(story_id, limit=max_articles)
             except NewsprismError as err:
                 fail(err)
         sid, coverage = data.id, data.coverage

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import click
 
-from newsprism.cli.common import db_option, fail, format_option, open_store
+from newsprism.cli.common import db_option, fail, format_option, open_collection
 from newsprism.errors import NewsprismError
 
-
-def _sentence_text(conn: sqlite3.Connection, article_id: str, idx: int) -> str:
-    row = conn.execute(
-        "SELECT text FROM sentences WHERE article_id = ? AND idx = ?", (article_id, idx)
-    ).fetchone()
-    return str(row[0]) if row else ""
+__all__ = ["register"]
 
 
 def register(main: click.Group) -> None:
@@ -27,14 +21,12 @@ def register(main: click.Group) -> None:
     @format_option
     def embed_command(db: Path, fmt: str) -> None:
         """Compute sentence vectors for the stored articles that have none."""
-        from newsprism.store.vectors import embed_stored, embedded_count
-
-        with open_store(db) as store:
+        with open_collection(db) as collection:
             try:
-                added = embed_stored(store)
+                done = collection.embed()
             except NewsprismError as err:
                 fail(err)
-            total = embedded_count(store)
+        added, total = done.embedded, done.total
         if fmt == "json":
             click.echo(json.dumps({"embedded": added, "total": total}))
         else:
@@ -48,18 +40,16 @@ def register(main: click.Group) -> None:
     @format_option
     def similar_command(query: str, db: Path, limit: int, fmt: str) -> None:
         """The stored sentences closest in meaning to QUERY (run `newsprism embed` first)."""
-        from newsprism.store.vectors import nearest
-
-        with open_store(db) as store:
+        with open_collection(db) as collection:
             try:
-                found = nearest(store, query, limit)
+                found = collection.similar(query, limit)
             except NewsprismError as err:
                 fail(err)
-            rows = [
-                {"article": n.article_id, "sentence": n.idx, "distance": round(n.distance, 4),
-                 "text": _sentence_text(store.connection, n.article_id, n.idx)}
-                for n in found
-            ]  # fmt: skip
+        rows = [
+            {"article": n.article_id, "sentence": n.idx, "distance": round(n.distance, 4),
+             "text": n.text}
+            for n in found
+        ]  # fmt: skip
         if fmt == "json":
             click.echo(json.dumps(rows, ensure_ascii=False))
             return

@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsprism.collection.http import Download, HttpOptions, download, make_client
-from newsprism.collection.ingest import IngestOptions, _store_one, _Tally
+from newsprism.collection.ingest import ArticleWriter, IngestOptions
 from newsprism.collection.stories import update_stories
 from newsprism.errors import EncodingFailure, InputError, MalformedDocument, UnsupportedFormat
 from newsprism.model import Article, Failure
@@ -347,21 +347,22 @@ class _Run:
     def __init__(self, store: Store, options: FetchOptions) -> None:
         self.store = store
         self.options = options
-        self.ingest = IngestOptions(read=options.read, pipeline=options.pipeline)
-        self.tally = _Tally(0)
+        self.writer = ArticleWriter(
+            store, IngestOptions(read=options.read, pipeline=options.pipeline)
+        )
         self.feeds = 0
         self.items: dict[str, FeedItem] = {}  # feed items by URL (fallback metadata)
 
     def summary(self) -> FetchSummary:
-        c, t = self.tally.counts, self.tally
-        return FetchSummary(c["ingested"], c["duplicates"], c["failed"], self.feeds,
-                            tuple(t.failures), tuple(t.warnings), tuple(t.ids))  # fmt: skip
+        s = self.writer.summary()
+        return FetchSummary(s.ingested, s.duplicates, s.failed, self.feeds, s.failures,
+                            s.warnings, s.ids)  # fmt: skip
 
     def page(self, client: Any, url: str, item: FeedItem | None, allow_feed: bool) -> list[str]:
         """Fetch and store ``url``; returns the item links when it is a feed."""
         store, opts = self.store, self.options
         if not opts.refetch and _known(store, url):
-            self.tally.counts["duplicates"] += 1
+            self.writer.duplicate()
             return []
         try:
             fetched = download(client, url, opts.http)
@@ -373,11 +374,11 @@ class _Run:
                     return links
             articles = page_articles(fetched, url, opts.read, item)
         except Exception as err:
-            self.tally.fail(_failure(url, err), store)
+            self.writer.fail(_failure(url, err))
             return []
         store.clear_failures(url)
         for article in articles:
-            _store_one(article, url, store, self.ingest, self.tally)
+            self.writer.add(article, url)
         return []
 
     def _feed_links(self, fetched: Download) -> list[str] | None:

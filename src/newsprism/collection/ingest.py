@@ -55,6 +55,7 @@ from newsprism.timings import Timings
 __all__ = [
     "CSV_COLUMNS",
     "SUPPORTED_SUFFIXES",
+    "ArticleWriter",
     "IngestOptions",
     "IngestProgress",
     "IngestSummary",
@@ -220,6 +221,33 @@ def _store_one(
         tally.fail(_failure(where, err), store)
         return
     _write_annotated(annotated, where, store, opts, tally, timings)
+
+
+class ArticleWriter:
+    """Annotates and stores articles that arrive one at a time (the pages of a fetch)
+    exactly as ``ingest`` stores them, and counts what happened."""
+
+    def __init__(self, store: Store, options: IngestOptions | None = None) -> None:
+        self.store = store
+        self.options = options or IngestOptions()
+        self._tally = _Tally(0)
+
+    def add(self, article: Article, where: str) -> None:
+        """Annotate and store ``article`` (``where``: its file or URL, named by a failure);
+        an exact duplicate is counted, a failure recorded."""
+        _store_one(article, where, self.store, self.options, self._tally)
+
+    def duplicate(self) -> None:
+        """Count an input left out as a duplicate without reading it."""
+        self._tally.counts["duplicates"] += 1
+
+    def fail(self, failure: Failure) -> None:
+        """Record a failure (in the summary and the collection's failures table)."""
+        self._tally.fail(failure, self.store)
+
+    def summary(self) -> IngestSummary:
+        """What was stored, left out and failed so far."""
+        return self._tally.summary()
 
 
 @dataclass(frozen=True)

@@ -11,23 +11,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from newsprism.collection import Collection
+from newsprism.collection.browse import StoryData
 from newsprism.collection.ingest import hit_to_dict, info_to_dict
 from newsprism.collection.stories import StoryInfo
 from newsprism.errors import NewsprismError
 from newsprism.model import Article
 from newsprism.report import render_json
 from newsprism.report._common import finite, iso_date
-from newsprism.store import Store
 from newsprism.web.common import (
     BadRequest,
-    cache,
     error_page,
     filters,
     number,
     status_of_error,
-    with_store,
+    with_collection,
 )
-from newsprism.web.data import StoryData, article_data, search_hits, stories, story_data
 
 __all__ = ["article_to_dict", "routes", "story_to_dict"]
 
@@ -79,17 +78,17 @@ async def api_stories(request: Request) -> Response:
     except NewsprismError as err:
         return error_page(request, 400, err)
 
-    def work(store: Store) -> list[dict[str, Any]]:
-        found = [s for s in stories(store, wanted) if s.articles >= least]
-        return [_story_info(s) for s in found[:limit]]
+    def work(collection: Collection) -> list[dict[str, Any]]:
+        found = collection.stories(wanted, min_articles=least, limit=limit)
+        return [_story_info(s) for s in found]
 
-    return _json({"stories": await with_store(request, work)})
+    return _json({"stories": await with_collection(request, work)})
 
 
 async def api_story(request: Request) -> Response:
     ident = request.path_params["story_id"]
     try:
-        data = await with_store(request, lambda store: story_data(store, ident, cache(request)))
+        data = await with_collection(request, lambda collection: collection.story(ident))
     except NewsprismError as err:
         return error_page(request, status_of_error(err), err)
     if data.id != ident:
@@ -100,7 +99,7 @@ async def api_story(request: Request) -> Response:
 async def api_article(request: Request) -> Response:
     ident = request.path_params["article_id"]
     try:
-        data = await with_store(request, lambda store: article_data(store, ident, None))
+        data = await with_collection(request, lambda collection: collection.article(ident))
     except NewsprismError as err:
         return error_page(request, status_of_error(err), err)
     return _json(article_to_dict(data.article, data.story))
@@ -114,12 +113,13 @@ async def api_search(request: Request) -> Response:
             raise BadRequest("missing query: give ?q=WORDS", "for example /api/search?q=fire")
         wanted = filters(params)
         limit = number(params, "limit", 20, 200)
-        found = await with_store(
-            request, lambda store: search_hits(store, q, wanted, limit=limit, marks=("[", "]"))
+        found = await with_collection(
+            request,
+            lambda collection: collection.search_stories(q, wanted, limit=limit, marks=("[", "]")),
         )
     except NewsprismError as err:
         return error_page(request, status_of_error(err), err)
-    hits = [{**hit_to_dict(h), "story": s} for h, s in found]
+    hits = [{**hit_to_dict(h.hit), "story": h.story} for h in found]
     return _json({"query": q, "hits": hits})
 
 

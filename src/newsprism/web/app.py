@@ -25,10 +25,10 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newsprism.store import Store
+from newsprism.collection import Collection
+from newsprism.collection.browse import CoverageCache
 from newsprism.web import api, views
 from newsprism.web.common import error_response
-from newsprism.web.data import CoverageCache
 
 __all__ = ["CSP", "LOOPBACK_HOSTS", "create_app", "error_response"]
 
@@ -125,7 +125,7 @@ def create_app(
     ``token``: required on every request when set. ``hosts``: the host names served;
     default: only loopback names without a token, any name with one.
     """
-    Store(db, create=False).close()  # fail early on a missing or foreign file
+    Collection(db, create=False).close()  # fail early on a missing or foreign file
     allowed = hosts if hosts is not None else (None if token else LOOPBACK_HOSTS)
     static = StaticFiles(packages=[("newsprism.web", "static")])
     routes = [*views.routes(), *api.routes(), Mount("/static", app=static, name="static")]

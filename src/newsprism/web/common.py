@@ -18,20 +18,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
+from newsprism.collection import Collection
+from newsprism.collection.browse import CoverageCache, Filters, NotFound
 from newsprism.collection.stories import StoryNotFound
 from newsprism.errors import NewsprismError, OptionError
-from newsprism.store import Store
-from newsprism.web.data import CoverageCache, Filters, NotFound
 from newsprism.web.render import environment
 
 __all__ = [
     "BadRequest",
-    "cache",
     "error_page",
     "error_response",
     "filters",
     "status_of_error",
-    "with_store",
+    "with_collection",
 ]
 
 T = TypeVar("T")
@@ -69,19 +68,20 @@ def number(params: Mapping[str, str], name: str, default: int, top: int) -> int:
     return int(value)
 
 
-def cache(request: Request) -> CoverageCache:
+def _coverages(request: Request) -> CoverageCache:
     found: CoverageCache = request.app.state.cache
     return found
 
 
-async def with_store(request: Request, work: Callable[[Store], T]) -> T:
-    """``work(store)`` on a fresh connection to the app's collection, off the event loop
-    (SQLite connections stay in the thread that opened them)."""
+async def with_collection(request: Request, work: Callable[[Collection], T]) -> T:
+    """``work(collection)`` on a fresh connection to the app's collection, off the event
+    loop (SQLite connections stay in the thread that opened them); every connection
+    shares the app's cache of coverage diffs."""
     db: Path = request.app.state.db
 
     def run() -> T:
-        with Store(db, create=False) as store:
-            return work(store)
+        with Collection(db, create=False, coverages=_coverages(request)) as collection:
+            return work(collection)
 
     return await run_in_threadpool(run)
 

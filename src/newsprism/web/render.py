@@ -19,9 +19,9 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from newsprism.collection.browse import StoryData
 from newsprism.model import Article, Coverage, Statement, Status
 from newsprism.report._common import View, fact_sources, status_of, summary_line, view
-from newsprism.web.data import StoryData
 
 __all__ = [
     "STATUS_LABELS",

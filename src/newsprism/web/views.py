@@ -11,11 +11,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from newsprism.collection import Collection
+from newsprism.collection.browse import Overview
 from newsprism.errors import NewsprismError
 from newsprism.report._common import view
-from newsprism.store import ArticleInfo, Store
-from newsprism.web.common import cache, error_page, filters, status_of_error, with_store
-from newsprism.web.data import article_data, choices, search_hits, stories, story_data
+from newsprism.store import ArticleInfo
+from newsprism.web.common import error_page, filters, status_of_error, with_collection
 from newsprism.web.render import Urls, environment, highlight_article, story_context
 
 __all__ = ["routes"]
@@ -48,33 +49,32 @@ async def stories_page(request: Request) -> Response:
         return error_page(request, 400, err)
     q = params.get("q", "").strip()
 
-    def work(store: Store) -> dict[str, Any]:
-        languages, sources = choices(store)
-        hits: list[tuple[_Hit, str | None]] = []
-        problem = ""
-        if q:
-            try:
-                found = search_hits(store, q, wanted, marks=_MARKS)
-                hits = [(_Hit(h.article, _snippet(h.snippet)), s) for h, s in found]
-            except NewsprismError as err:
-                problem = f"{err.message} ({err.hint})" if err.hint else err.message
-        return {
-            "stories": stories(store, wanted),
-            "languages": languages,
-            "sources": sources,
-            "hits": hits,
-            "search_error": problem,
-        }
+    def work(collection: Collection) -> Overview:
+        return collection.overview(wanted, q, marks=_MARKS)
 
-    context = await with_store(request, work)
+    found = await with_collection(request, work)
+    problem = ""
+    if found.search_error is not None:
+        message, hint = found.search_error.message, found.search_error.hint
+        problem = f"{message} ({hint})" if hint else message
     filtered = wanted.language or wanted.on_articles
-    return _page("stories.html", q=q, filters=wanted, filtered=filtered, **context)
+    return _page(
+        "stories.html",
+        q=q,
+        filters=wanted,
+        filtered=filtered,
+        stories=list(found.stories),
+        languages=list(found.choices.languages),
+        sources=list(found.choices.sources),
+        hits=[(_Hit(h.hit.article, _snippet(h.hit.snippet)), h.story) for h in found.hits],
+        search_error=problem,
+    )
 
 
 async def story_page(request: Request) -> Response:
     ident = request.path_params["story_id"]
     try:
-        data = await with_store(request, lambda store: story_data(store, ident, cache(request)))
+        data = await with_collection(request, lambda collection: collection.story(ident))
     except NewsprismError as err:
         return error_page(request, status_of_error(err), err)
     if data.id != ident:
@@ -85,7 +85,9 @@ async def story_page(request: Request) -> Response:
 async def article_page(request: Request) -> Response:
     ident = request.path_params["article_id"]
     try:
-        data = await with_store(request, lambda store: article_data(store, ident, cache(request)))
+        data = await with_collection(
+            request, lambda collection: collection.article(ident, coverage=True)
+        )
     except NewsprismError as err:
         return error_page(request, status_of_error(err), err)
     v = view(data.coverage) if data.coverage is not None else None
