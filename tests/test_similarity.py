@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from newsprism.cli.similarity import register
 from newsprism.model import Article
-from newsprism.read import read_path
+from newsprism.read import read_file
 from newsprism.similarity.features import FEATURES, FeatureOptions
 from newsprism.similarity.model import (
     DIMENSIONS,
@@ -40,7 +40,7 @@ open a second shop and to offer baking classes to schoolchildren on weekends.
 
 @pytest.fixture(scope="module")
 def sample() -> list[Article]:
-    return [read_path(path).articles[0] for path in FILES]
+    return [read_file(path).articles[0] for path in FILES]
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_sample_pairs_are_similar(sample: list[Article]) -> None:
 
 @pytest.mark.slow
 def test_unrelated_article_is_dissimilar(sample: list[Article], unrelated: Path) -> None:
-    other = read_path(unrelated).articles[0]
+    other = read_file(unrelated).articles[0]
     result = compare_pair(sample[FILES.index(SAMPLE / "en-harbour-post.txt")], other)
     assert isinstance(result, Similarity)
     assert result.overall >= 3.0
@@ -120,7 +120,7 @@ def test_every_view_is_compared_and_e5_only_within_a_language(
     assert "cos_title_e5" not in across  # imputed by the model across languages
     model = load_model()
     assert design_matrix([model.complete(across)], model.terms).shape == (1, len(model.terms))
-    bakery = read_path(unrelated).articles[0]
+    bakery = read_file(unrelated).articles[0]
     within = compare_pair(en, bakery).features
     assert 0.0 < within["cos_title_e5"] <= 1.0
     plain = compare_pair(en, bakery, SimilarityOptions(features=FeatureOptions(e5_titles=False)))
