@@ -7,8 +7,8 @@ HTML, JSON, JSONL, CSV, RSS, Atom, WARC, and gzip copies) mutated in one to four
 (bit flips, byte changes, truncation, inserted NULs, repeated or spliced slices,
 re-encoding in another encoding, inserted HTML/JSON/XML fragments), or a random string.
 It is written to a temporary file with one of the supported extensions and read with
-:func:`newsprism.collection.ingest.read_file` (which dispatches to ``read_path``, the CSV,
-feed and WARC readers and gunzipping), and its text goes through ``decode_bytes`` and
+:func:`newsprism.read.read_file` (the one reader of every format: text, HTML, JSON,
+JSONL, CSV, feeds, WARC, and gunzipping), and its text goes through ``decode_bytes`` and
 ``clean_text``.
 
 A crash is any exception that is not a ``newsprism.errors.NewsprismError`` (typed input
@@ -39,9 +39,8 @@ from types import FrameType
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsprism.collection.ingest import read_file  # noqa: E402
 from newsprism.errors import NewsprismError  # noqa: E402
-from newsprism.read import ReadOptions, clean_text, decode_bytes  # noqa: E402
+from newsprism.read import ReadOptions, clean_text, decode_bytes, read_file  # noqa: E402
 
 EXTENSIONS = (".txt", ".html", ".json", ".jsonl", ".csv", ".rss", ".atom", ".xml", ".warc",
               ".warc.gz", ".txt.gz", ".html.gz", ".jsonl.gz", ".csv.gz", ".rss.gz")  # fmt: skip
@@ -286,8 +285,8 @@ def save(report: Report, out: Path) -> list[dict[str, object]]:
         file = out / f"crash-{n}{crash.ext}"
         file.write_bytes(crash.data)
         call = (
-            f"from newsprism.collection.ingest import read_file; from newsprism.read import "
-            f"ReadOptions; read_file('{file}', ReadOptions(detect_language=False))"
+            f"from newsprism.read import ReadOptions, read_file; "
+            f"read_file('{file}', ReadOptions(detect_language=False))"
             if crash.target == "read_file"
             else "from pathlib import Path; from newsprism.read import clean_text; "
             f"clean_text(Path('{file}').read_bytes().decode('utf-8', 'replace'))"

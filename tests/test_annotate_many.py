@@ -11,7 +11,7 @@ from newsprism.errors import LanguageError
 from newsprism.language import detect_language
 from newsprism.model import Article
 from newsprism.pipeline.run import PipelineOptions, annotate, annotate_many
-from newsprism.read import read_path
+from newsprism.read import read_file
 from newsprism.sentences import annotate_sentences
 from newsprism.timings import Timings
 
@@ -21,8 +21,8 @@ SHARED = REPO.parent / "shared"
 
 def _articles() -> list[Article]:
     """The shipped sample (de/en/es/fr), the seeds and some Spanish and French news."""
-    out = [a for p in sorted((REPO / "examples" / "sample").iterdir()) for a in read_path(p)]
-    out += [a for p in sorted((SHARED / "seeds").glob("*.txt")) for a in read_path(p)]
+    out = [a for p in sorted((REPO / "examples" / "sample").iterdir()) for a in read_file(p)]
+    out += [a for p in sorted((SHARED / "seeds").glob("*.txt")) for a in read_file(p)]
     rows = (SHARED / "data" / "semeval2022-t8" / "es-fr.jsonl").read_text(encoding="utf-8")
     for n, line in enumerate(rows.splitlines()[:4]):
         row = json.loads(line)

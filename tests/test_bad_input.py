@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsprism.cli.main import main
-from newsprism.read import FileTooLarge, ReadOptions, read_path
+from newsprism.read import FileTooLarge, ReadOptions, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"
@@ -232,7 +232,7 @@ def test_only_good_inputs_exit_0() -> None:
 def test_size_cap_is_configurable(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_text("Title\n\n" + "A sentence about the fire at the port. " * 100, "utf-8")
-    assert read_path(path, ReadOptions(detect_language=False)).articles
+    assert read_file(path, ReadOptions(detect_language=False)).articles
     with pytest.raises(FileTooLarge, match=r"big\.txt: file too large") as info:
-        read_path(path, ReadOptions(max_bytes=1000))
+        read_file(path, ReadOptions(max_bytes=1000))
     assert info.value.hint

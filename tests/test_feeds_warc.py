@@ -14,8 +14,7 @@ from warcio.warcwriter import WARCWriter
 from newsprism.collection.ingest import collect_files, ingest, read_file
 from newsprism.errors import EmptyDocument, MalformedDocument
 from newsprism.read import ReadOptions
-from newsprism.read.feeds import html_to_text, parse_feed, read_feed
-from newsprism.read.warc import read_warc
+from newsprism.read.feeds import html_to_text
 from newsprism.store import Store
 
 OPTS = ReadOptions(detect_language=False)
@@ -93,7 +92,7 @@ def page(title: str, body: str) -> str:
 def test_rss_items_become_articles(tmp_path: Path) -> None:
     path = tmp_path / "harbour.rss"
     path.write_text(RSS, encoding="utf-8")
-    result = read_feed(path, OPTS)
+    result = read_file(path, OPTS)
     storm, ferry = result.articles
     assert storm.title == "Storm closes the harbour"
     assert storm.url == "https://www.harbour.example/news/storm"
@@ -113,7 +112,7 @@ def test_rss_items_become_articles(tmp_path: Path) -> None:
 def test_atom_entries_become_articles(tmp_path: Path) -> None:
     path = tmp_path / "port.atom"
     path.write_text(ATOM, encoding="utf-8")
-    ferries, storm = read_feed(path, OPTS).articles
+    ferries, storm = read_file(path, OPTS).articles
     assert ferries.title == "Ferries & storms"
     assert ferries.url == "https://port.example/ferries"  # the alternate link, not self
     assert ferries.published == date(2024, 3, 5)
@@ -127,7 +126,7 @@ def test_entity_declarations_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "laughs.xml"
     path.write_text(LAUGHS, encoding="utf-8")
     with pytest.raises(MalformedDocument, match="refused: the document declares a DOCTYPE"):
-        read_feed(path, OPTS)
+        read_file(path, OPTS)
 
 
 @pytest.mark.parametrize(
@@ -144,7 +143,7 @@ def test_bad_feeds_raise_typed_errors(
     path = tmp_path / "bad.xml"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(error, match=message):
-        read_feed(path, OPTS)
+        read_file(path, OPTS)
 
 
 def test_html_to_text_is_flat_for_deep_nesting() -> None:
@@ -217,7 +216,7 @@ def test_broken_warc_keeps_pages_read_before_the_break(tmp_path: Path) -> None:
     data = path.read_bytes()
     broken = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999\r\n\r\n<html>"
     path.write_bytes(data + broken)  # a record that breaks off after its first bytes
-    result = read_warc(path, OPTS)
+    result = read_file(path, OPTS)
     assert len(result.articles) == 2
     (failure,) = [f for f in result.failures if f.path == str(path)]
     assert "not a readable WARC file after 6 records" in failure.reason
@@ -227,7 +226,7 @@ def test_not_a_warc_is_malformed(tmp_path: Path) -> None:
     path = tmp_path / "fake.warc"
     path.write_text("this is not a WARC file at all\n", encoding="utf-8")
     with pytest.raises(MalformedDocument, match="not a WARC file"):
-        read_warc(path, OPTS)
+        read_file(path, OPTS)
 
 
 def test_feeds_and_warcs_are_ingested(tmp_path: Path) -> None:
@@ -260,5 +259,5 @@ def test_html_to_text_skips_malformed_declarations(fragment: str, text: str) -> 
 
 
 def test_feed_bytes_are_parsed_without_a_file() -> None:
-    result = parse_feed(ATOM.encode("utf-8"), "https://port.example/feed.atom", OPTS)
+    result = read_file(ATOM.encode("utf-8"), OPTS, name="https://port.example/feed.atom")
     assert [a.url for a in result] == ["https://port.example/ferries", "https://port.example/storm"]

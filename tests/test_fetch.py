@@ -25,6 +25,7 @@ from click.testing import CliRunner
 
 from newsprism.cli.fetch import register
 from newsprism.collection.fetch import (
+    FeedItem,
     FetchOptions,
     article_id,
     date_from_url,
@@ -316,12 +317,34 @@ def test_parse_rss_and_atom() -> None:
     assert len(parse_feed(atom, "https://b.example/feed", max_items=1)) == 1
 
 
+def test_feed_links_come_from_the_parser_of_feed_files() -> None:
+    """The parser of ``.rss`` files: RSS 1.0, HTML entities, permalink guids, root check."""
+    rdf = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>C</title></channel><item><title>Caf&eacute;&nbsp;news</title>"
+        "<link>/a</link><dc:date>2024-03-05</dc:date></item></rdf:RDF>"
+    )
+    assert parse_feed(rdf, "https://c.example/feed.rdf") == [
+        FeedItem("https://c.example/a", "Café news", date(2024, 3, 5))
+    ]
+    guids = (
+        '<rss version="2.0"><channel><item><guid>https://c.example/g</guid></item>'
+        '<item><guid isPermaLink="false">https://c.example/no</guid></item></channel></rss>'
+    )
+    assert [i.url for i in parse_feed(guids, "https://c.example/")] == ["https://c.example/g"]
+    with pytest.raises(
+        MalformedDocument, match=r"not an RSS or Atom feed \(the root element is <html>"
+    ):
+        parse_feed("<html><body>x</body></html>", "https://c.example/")
+
+
 def test_entity_expansion_is_refused_quickly() -> None:
     started = time.perf_counter()
     with pytest.raises(MalformedDocument, match="DOCTYPE"):
         parse_feed(BOMB.decode(), "http://x.example/bomb.xml")
     assert time.perf_counter() - started < 0.5
-    with pytest.raises(MalformedDocument, match="invalid feed XML"):
+    with pytest.raises(MalformedDocument, match="invalid XML at line 1"):
         parse_feed("<rss><channel><item>", "http://x.example/broken.xml")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from datetime import date
@@ -22,10 +23,10 @@ from newsprism.read import (
     ReadResult,
     decode_bytes,
     fix_mojibake,
-    read_path,
+    read_file,
     read_paths,
 )
-from newsprism.read.readers import parse_date, source_from_url, split_title
+from newsprism.read.articles import parse_date, source_from_url, split_title
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds not present")
@@ -51,7 +52,7 @@ NO_DETECT = ReadOptions(detect_language=False)
 def test_text_title_and_body(tmp_path: Path) -> None:
     f = tmp_path / "story.txt"
     f.write_text(f"Russia starts mobilisation\n\n{EN}\n\nSecond paragraph.\n", encoding="utf-8")
-    result = read_path(f)
+    result = read_file(f)
     assert isinstance(result, ReadResult) and len(result) == 1
     art = result[0]
     assert art.id == "story" and art.path == str(f)
@@ -64,7 +65,7 @@ def test_text_title_and_body(tmp_path: Path) -> None:
 def test_text_without_title(tmp_path: Path) -> None:
     f = tmp_path / "notitle.text"  # unknown extension, read as text
     f.write_text(f"{EN}\n\n{EN[:60]}.", encoding="utf-8")
-    art = read_path(f, NO_DETECT)[0]
+    art = read_file(f, NO_DETECT)[0]
     assert art.title == ""
     assert art.text.startswith("Moscow began")
     assert art.language is None
@@ -79,7 +80,7 @@ def test_split_title_rules() -> None:
 
 @needs_seeds
 def test_seeds_read_cleanly() -> None:
-    seed0 = read_path(SEEDS / "000_74a54ece0d3d09c6.txt")[0]
+    seed0 = read_file(SEEDS / "000_74a54ece0d3d09c6.txt")[0]
     assert seed0.id == "000_74a54ece0d3d09c6"
     assert seed0.title.startswith("The Kremlin exempted employees")
     assert seed0.title not in seed0.text
@@ -88,7 +89,7 @@ def test_seeds_read_cleanly() -> None:
     assert any(r.startswith('caption: "Crowded at the border') for r in seed0.removed)
     assert "Tags:" not in seed0.text and "NEXT" not in seed0.text
 
-    seed1 = read_path(SEEDS / "001_39bcee88d24a81fa.txt")[0]
+    seed1 = read_file(SEEDS / "001_39bcee88d24a81fa.txt")[0]
     assert seed1.title.startswith("Russia begins mobilization of additional (civilian) troops")
     assert seed1.title.endswith("to avoid being recruited")
     assert seed1.text.startswith("Moscow began its mobilization")
@@ -112,7 +113,7 @@ personas fueron detenidas, según una organización de derechos humanos.</p>
 def test_html_main_text_and_metadata(tmp_path: Path) -> None:
     f = tmp_path / "rusia.html"
     f.write_text(HTML, encoding="utf-8")
-    art = read_path(f)[0]
+    art = read_file(f)[0]
     assert art.id == "rusia"
     assert art.title == "Rusia moviliza tropas"
     assert art.text.startswith("Moscú comenzó el jueves")
@@ -129,7 +130,7 @@ def test_html_without_text_is_empty(tmp_path: Path) -> None:
     f = tmp_path / "blank.htm"
     f.write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
     with pytest.raises(EmptyDocument, match=r"blank\.htm"):
-        read_path(f)
+        read_file(f)
 
 
 # --- JSON / JSONL ---------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def test_json_single_object(tmp_path: Path) -> None:
         "published": "2022-09-22T08:30:00+02:00",
     }
     f.write_text(json.dumps(record), encoding="utf-8")
-    art = read_path(f)[0]
+    art = read_file(f)[0]
     assert art.id == "one"
     assert art.title == "Mobilisation" and art.text == EN
     assert art.source == "bbc.co.uk"
@@ -160,7 +161,7 @@ def test_json_list_ids_language_and_source(tmp_path: Path) -> None:
         {"text": ES, "language": "es-MX", "url": "elpais.com/x"},
     ]
     f.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    arts = read_path(f).articles
+    arts = read_file(f).articles
     assert [a.id for a in arts] == ["many-1", "ru-1", "many-3"]
     assert [a.language for a in arts] == ["en", "ru", "es"]
     assert arts[0].source == "Reuters" and arts[2].source == "elpais.com"
@@ -171,10 +172,10 @@ def test_json_record_without_text(tmp_path: Path) -> None:
     f = tmp_path / "notext.json"
     f.write_text(json.dumps({"title": "Only a title"}), encoding="utf-8")
     with pytest.raises(MalformedDocument, match=r"notext\.json.*no 'text' field"):
-        read_path(f)
+        read_file(f)
     g = tmp_path / "mixed.json"
     g.write_text(json.dumps([{"text": EN}, {"title": "x"}]), encoding="utf-8")
-    result = read_path(g, NO_DETECT)
+    result = read_file(g, NO_DETECT)
     assert len(result) == 1
     assert len(result.failures) == 1 and "record 2" in result.failures[0].reason
 
@@ -183,7 +184,7 @@ def test_malformed_json(tmp_path: Path) -> None:
     f = tmp_path / "broken.json"
     f.write_text('{"text": "abc",\n "title": }', encoding="utf-8")
     with pytest.raises(MalformedDocument, match=r"broken\.json: invalid JSON at line 2"):
-        read_path(f)
+        read_file(f)
 
 
 def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path: Path) -> None:
@@ -196,7 +197,7 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path: Path) -> None:
         json.dumps({"title": "no text"}),
     ]
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = read_path(f)
+    result = read_file(f)
     assert [a.id for a in result] == ["feed-1", "feed-3"]
     assert [a.language for a in result] == ["en", "ru"]
     assert [fl.path for fl in result.failures] == [f"{f}:line 2", f"{f}:line 5"]
@@ -210,7 +211,7 @@ def test_jsonl_all_lines_broken(tmp_path: Path) -> None:
     f = tmp_path / "bad.jsonl"
     f.write_text("{oops\n[1, 2\n", encoding="utf-8")
     with pytest.raises(MalformedDocument, match="line 1"):
-        read_path(f)
+        read_file(f)
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def test_jsonl_all_lines_broken(tmp_path: Path) -> None:
 def test_encodings(tmp_path: Path, encoding: str, text: str) -> None:
     f = tmp_path / f"{encoding}.txt"
     f.write_bytes(text.encode(encoding))
-    art = read_path(f, NO_DETECT)[0]
+    art = read_file(f, NO_DETECT)[0]
     assert art.text == text
 
 
@@ -239,7 +240,7 @@ def test_mojibake_is_repaired(tmp_path: Path) -> None:
     garbled = original.encode("utf-8").decode("latin-1")
     f = tmp_path / "moji.txt"
     f.write_text(garbled, encoding="utf-8")
-    result = read_path(f, NO_DETECT)
+    result = read_file(f, NO_DETECT)
     assert result[0].text == original
     assert any("mojibake" in w for w in result.warnings)
     assert fix_mojibake("Ð—ÐµÐ»ÐµÐ½Ñ\x81ÐºÐ¸Ð¹") == "Зеленский"
@@ -250,9 +251,9 @@ def test_mojibake_is_repaired(tmp_path: Path) -> None:
 def test_forced_encoding(tmp_path: Path) -> None:
     f = tmp_path / "forced.txt"
     f.write_bytes(RU.encode("cp1251"))
-    assert read_path(f, ReadOptions(encoding="cp1251", detect_language=False))[0].text == RU
+    assert read_file(f, ReadOptions(encoding="cp1251", detect_language=False))[0].text == RU
     with pytest.raises(EncodingFailure, match=r"forced\.txt"):
-        read_path(f, ReadOptions(encoding="utf-8"))
+        read_file(f, ReadOptions(encoding="utf-8"))
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -260,7 +261,7 @@ def test_forced_encoding(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nope\.txt: file not found") as info:
-        read_path(tmp_path / "nope.txt")
+        read_file(tmp_path / "nope.txt")
     assert info.value.hint
 
 
@@ -273,32 +274,32 @@ def test_empty_and_whitespace_files(tmp_path: Path) -> None:
         f = tmp_path / name
         f.write_bytes(data)
         with pytest.raises(EmptyDocument, match=re.escape(name)):
-            read_path(f)
+            read_file(f)
 
 
 def test_only_junk_is_empty(tmp_path: Path) -> None:
     f = tmp_path / "junk.txt"
     f.write_text("Advertisement\n\nTags: a, b\n\nPhoto: Reuters\n", encoding="utf-8")
     with pytest.raises(EmptyDocument, match="after cleaning"):
-        read_path(f)
+        read_file(f)
 
 
 def test_binary_files(tmp_path: Path) -> None:
     f = tmp_path / "image.txt"
     f.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     with pytest.raises(BinaryFile, match=r"image\.txt.*PNG"):
-        read_path(f)
+        read_file(f)
     g = tmp_path / "nul.dat"
     g.write_bytes(b"some text\x00\x00\x01\x02 more")
     with pytest.raises(BinaryFile, match="NUL"):
-        read_path(g)
+        read_file(g)
 
 
 def test_undecodable_file(tmp_path: Path) -> None:
     f = tmp_path / "noise.txt"
     f.write_bytes(bytes(range(128, 256)) * 8)
     with pytest.raises(EncodingFailure, match=r"noise\.txt"):
-        read_path(f)
+        read_file(f)
     with pytest.raises(EncodingFailure):
         decode_bytes(bytes([0xE9, 0xFA, 0xC3, 0x80, 0x9F, 0xA4, 0xB0, 0x20]) * 30, "x")
 
@@ -307,12 +308,12 @@ def test_too_large(tmp_path: Path) -> None:
     f = tmp_path / "big.txt"
     f.write_text(EN * 20, encoding="utf-8")
     with pytest.raises(FileTooLarge, match=r"big\.txt: file too large"):
-        read_path(f, ReadOptions(max_bytes=1000))
+        read_file(f, ReadOptions(max_bytes=1000))
 
 
 def test_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="directory"):
-        read_path(tmp_path)
+        read_file(tmp_path)
 
 
 def test_read_paths_collects_failures(tmp_path: Path) -> None:
@@ -324,6 +325,32 @@ def test_read_paths_collects_failures(tmp_path: Path) -> None:
     assert [a.id for a in result] == ["good"]
     assert [Path(f.path).name for f in result.failures] == ["empty.txt", "missing.txt"]
     assert all(f.hint for f in result.failures)
+
+
+def test_bytes_are_read_by_their_name_or_suffix() -> None:
+    data = json.dumps([{"id": "a", "text": EN}, {"text": ES}]).encode()
+    result = read_file(data, NO_DETECT, name="inbox/batch.json")
+    assert [a.id for a in result] == ["a", "batch-2"]
+    assert {a.path for a in result} == {"inbox/batch.json"}
+    by_suffix = read_file(data, NO_DETECT, name="https://x.example/api/latest", suffix=".json")
+    assert [a.id for a in by_suffix] == ["a", "latest-2"]
+    packed = read_file(gzip.compress(data), NO_DETECT, name="batch.json.gz")
+    assert [(a.id, a.text) for a in packed] == [(a.id, a.text) for a in result]
+    with pytest.raises(FileTooLarge, match=r"big\.txt: file too large"):
+        read_file(EN.encode() * 20, ReadOptions(max_bytes=1000), name="big.txt")
+    with pytest.raises(MalformedDocument, match=r"^inbox/cut\.json: invalid JSON"):
+        read_file(data[:30], NO_DETECT, name="inbox/cut.json")
+
+
+def test_declared_charset_is_tried_before_detection() -> None:
+    data = "Le café est fermé depuis lundi, a déclaré le maire de la ville.".encode("cp1252")
+    assert "café" in decode_bytes(data, "x").text  # detected: cp1252
+    assert "cafй" in decode_bytes(data, "x", declared="cp1251").text  # the server's word wins
+    assert "café" in decode_bytes(data, "x", declared="utf-8").text  # it does not decode
+    assert "café" in decode_bytes(data, "x", declared="x-bogus").text  # unknown label
+    assert "cafИ" in decode_bytes(data, "x", "koi8_r", declared="cp1251").text  # forced wins
+    (article,) = read_file(data, NO_DETECT, name="page.txt", charset="cp1251")
+    assert "cafй" in article.text
 
 
 # --- small helpers --------------------------------------------------------------------------

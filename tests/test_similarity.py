@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from newsprism.cli.similarity import register
 from newsprism.model import Article
 from newsprism.pipeline.run import annotator
-from newsprism.read import read_path
+from newsprism.read import read_file
 from newsprism.similarity.features import FEATURES, SIMILARITY_STAGES, FeatureOptions
 from newsprism.similarity.model import (
     DIMENSIONS,
@@ -41,7 +41,7 @@ open a second shop and to offer baking classes to schoolchildren on weekends.
 
 def _read(path: Path) -> Article:
     """The article of ``path``, annotated as similarity needs it."""
-    return annotator()([read_path(path).articles[0]], SIMILARITY_STAGES)[0]
+    return annotator()([read_file(path).articles[0]], SIMILARITY_STAGES)[0]
 
 
 @pytest.fixture(scope="module")

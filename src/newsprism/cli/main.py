@@ -79,9 +79,13 @@ def compare(
 ) -> None:
     """Show where FILES agree, conflict, or report something alone.
 
-    FILES are .txt (first short line = title), .html/.htm, .json or .jsonl
-    articles (or, with --db, ids of stored articles). Bad files are reported
-    on standard error and skipped.
+    FILES are read as `newsprism ingest` reads them: .txt (first short line =
+    title), .html/.htm, .json, .jsonl, .csv (one article per row; columns
+    id,title,text,url,source,published,language), RSS/Atom feeds (.rss, .atom,
+    .xml; one article per item), WARC files (.warc; one per HTML page), and
+    their .gz copies; folders are read recursively. With --db, FILES are ids of
+    stored articles. Bad files and records are reported on standard error and
+    skipped (exit code 1).
     """
     options = PipelineOptions(language=language)
     try:

@@ -27,9 +27,9 @@ _WORDS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4:
 
 def _read_one(path: Path, language: str | None) -> Article:
     """The first article of ``path``; a typed error when there is none."""
-    from newsprism.read import ReadOptions, read_path
+    from newsprism.read import ReadOptions, read_file
 
-    result = read_path(path, ReadOptions(language=language))
+    result = read_file(path, ReadOptions(language=language))
     if not result.articles:
         reason = result.failures[0].reason if result.failures else f"{path}: no article"
         raise InputError(reason if reason.startswith(str(path)) else f"{path}: {reason}")

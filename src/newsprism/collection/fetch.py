@@ -11,9 +11,13 @@ after DNS resolution and on every redirect; timeouts; size cap; limited redirect
   URL if it gives one, else the URL finally fetched;
 * an **RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed** yields the links of its items (at
   most ``max_items``, in feed order, duplicates removed), each fetched as a page. Feeds
-  are parsed with the standard library after refusing any DOCTYPE or ENTITY
-  declaration, so entity-expansion attacks ("billion laughs") are refused at once;
+  are parsed by the feed parser of feed files (:mod:`newsprism.read.feeds`), which
+  refuses any DOCTYPE or ENTITY declaration before parsing, so entity-expansion attacks
+  ("billion laughs") are refused at once;
 * a **JSON** body is read like a ``.json`` file, **plain text** like a ``.txt`` file.
+
+Pages are read by :func:`newsprism.read.read_file`, the reader of ``ingest`` and
+``compare``, from the downloaded bytes (the server's charset is tried first).
 
 New articles are annotated by the pipeline and stored exactly as ``newsprism ingest``
 does (:mod:`newsprism.collection.ingest`); exact duplicates are counted, not stored. A URL
@@ -27,23 +31,21 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsprism.collection.http import Download, HttpOptions, download, make_client
 from newsprism.collection.ingest import ArticleWriter, IngestOptions
 from newsprism.collection.stories import update_stories
-from newsprism.errors import EncodingFailure, InputError, MalformedDocument, UnsupportedFormat
+from newsprism.errors import UnsupportedFormat
 from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, _failure
-from newsprism.read import ReadOptions, decode_bytes
-from newsprism.read.readers import _read_html, _read_json, _read_text, parse_date, source_from_url
+from newsprism.read import ReadOptions, decode_bytes, read_file
+from newsprism.read.articles import source_from_url
+from newsprism.read.feeds import Feed, parse_feed_xml, parse_json_feed
 from newsprism.store import Store
 
 __all__ = [
@@ -140,75 +142,22 @@ def article_id(url: str) -> str:
 
 # --- feeds ------------------------------------------------------------------------------
 
-_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
 _FEED_ROOT = re.compile(r"<(?:[\w.-]+:)?(rss|feed|RDF)[\s>]")
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
 
 
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _child(element: ET.Element, *names: str) -> ET.Element | None:
-    for child in element:
-        if _local(child.tag) in names:
-            return child
-    return None
-
-
-def _child_text(element: ET.Element, name: str) -> str:
-    child = _child(element, name)
-    return "" if child is None else "".join(child.itertext())
-
-
-def _item_link(item: ET.Element) -> str | None:
-    for child in item:
-        if _local(child.tag) != "link":
-            continue
-        href = child.get("href")
-        if href is not None:  # Atom: the alternate link (or the one without rel)
-            if child.get("rel", "alternate") == "alternate":
-                return href.strip()
-        elif child.text and child.text.strip():
-            return child.text.strip()
-    guid = _child(item, "guid", "id")
-    if guid is not None and guid.text and guid.get("isPermaLink", "true") != "false":
-        text = guid.text.strip()
-        return text if text.startswith(("http://", "https://")) else None
-    return None
-
-
-def _item_date(item: ET.Element) -> date | None:
-    for child in item:
-        text = (child.text or "").strip()
-        if not text:
-            continue
-        name = _local(child.tag)
-        if name == "pubDate":
-            try:
-                return parsedate_to_datetime(text).date()
-            except (TypeError, ValueError, IndexError):
-                continue
-        if name in ("published", "updated", "date", "issued"):
-            found = parse_date(text)
-            if found is not None:
-                return found
-    return None
-
-
-def _items(
-    items: Iterable[tuple[str | None, str, date | None]], base: str, cap: int
-) -> list[FeedItem]:
+def _items(feed: Feed, base: str, cap: int) -> list[FeedItem]:
+    """The entries' links, absolute, http(s) only, duplicates removed, at most ``cap``."""
     found: list[FeedItem] = []
     seen: set[str] = set()
-    for link, title, published in items:
-        if not link:
+    for entry in feed.entries:
+        if not entry.link:
             continue
-        url = urljoin(base, link)
+        url = urljoin(base, entry.link)
         if urlsplit(url).scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
-        found.append(FeedItem(url, " ".join(title.split()), published))
+        found.append(FeedItem(url, " ".join(entry.title.split()), entry.published))
         if len(found) >= cap:
             break
     return found
@@ -218,59 +167,29 @@ def parse_feed(text: str, base_url: str, max_items: int = 50) -> list[FeedItem]:
     """The item links of an RSS/RDF/Atom feed (XML text), absolute, at most ``max_items``.
 
     Raises ``MalformedDocument`` for a DOCTYPE or ENTITY declaration (refused before
-    parsing) and for XML that does not parse.
+    parsing), for XML that does not parse, and for XML that is not a feed.
     """
-    declared = _DECLARATION.search(text)
-    if declared is not None:
-        raise MalformedDocument(
-            f"{base_url}: the feed declares a {declared.group(1).upper()} (refused: entity "
-            "expansion is not allowed)",
-            "feeds with DTDs or entity declarations are not read",
-        )
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as err:
-        raise MalformedDocument(f"{base_url}: invalid feed XML: {err}") from err
-    items = (
-        (_item_link(el), _child_text(el, "title"), _item_date(el))
-        for el in root.iter()
-        if _local(el.tag) in ("item", "entry")
-    )
-    return _items(items, base_url, max_items)
-
-
-def _json_feed(data: Any, base_url: str, max_items: int) -> list[FeedItem] | None:
-    """The items of a JSON Feed (``{"version": "https://jsonfeed.org/…", "items": […]}``)."""
-    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
-        return None
-    raw = data.get("items")
-    items = (
-        (str(it.get("url") or it.get("external_url") or "") or None, str(it.get("title") or ""),
-         parse_date(it.get("date_published")))
-        for it in (raw if isinstance(raw, list) else []) if isinstance(it, dict)
-    )  # fmt: skip
-    return _items(items, base_url, max_items)
+    return _items(parse_feed_xml(text, base_url), base_url, max_items)
 
 
 # --- pages ------------------------------------------------------------------------------
 
 
-def _text(fetched: Download, encoding: str | None) -> str:
-    forced = encoding or fetched.charset
-    try:
-        return decode_bytes(fetched.body, fetched.url, forced).text
-    except EncodingFailure:
-        if forced is None or encoding is not None:
-            raise
-        return decode_bytes(fetched.body, fetched.url, None).text  # a wrong declared charset
+def _text(fetched: Download, encoding: str | None, limit: int | None = None) -> str:
+    """The body as text (its first ``limit`` bytes when given): the server's charset
+    first, else detection; ``encoding`` forces one."""
+    body = fetched.body if limit is None else fetched.body[:limit]
+    return decode_bytes(body, fetched.url, encoding, declared=fetched.charset).text
 
 
-def _kind(fetched: Download, text: str) -> str:
+def _kind(fetched: Download, encoding: str | None) -> str:
+    """``feed``, ``json``, ``html`` or ``text``: by content type, else by the body's start."""
     kind = fetched.content_type
     if kind in _FEED_TYPES:
         return "feed"
     if kind.endswith("json"):
         return "json"
+    text = _text(fetched, encoding, 65536)
     head = text.lstrip("\ufeff \t\r\n")[:2048]
     if _FEED_ROOT.search(head) and not re.search(r"<html[\s>]", head, re.I):
         return "feed"
@@ -283,15 +202,7 @@ def _kind(fetched: Download, text: str) -> str:
     return "html" if "<body" in text[:65536].lower() else "text"
 
 
-_FAKE = Path("page")
-
-
-def _read(kind: str, text: str, options: ReadOptions) -> list[Article]:
-    if kind == "html":
-        return _read_html(_FAKE, text, options)
-    if kind == "json":
-        return list(_read_json(_FAKE, text, options).articles)
-    return _read_text(_FAKE, text, options)
+_SUFFIX = {"html": ".html", "json": ".json", "text": ".txt"}
 
 
 def page_articles(
@@ -301,19 +212,15 @@ def page_articles(
 
     Raises the readers' typed errors, with ``requested`` (the URL) in their messages.
     """
-    text = _text(fetched, options.encoding)
-    kind = _kind(fetched, text)
+    kind = _kind(fetched, options.encoding)
     if kind == "feed":
         raise UnsupportedFormat(
             f"{requested}: a feed linked from a feed (not followed)", "fetch that feed itself"
         )
-    try:
-        found = _read(kind, text, options)
-    except InputError as err:
-        message = err.message
-        if message.startswith(f"{_FAKE}:"):
-            message = requested + message[len(str(_FAKE)) :]
-        raise type(err)(message, err.hint) from err
+    read = read_file(
+        fetched.body, options, name=requested, suffix=_SUFFIX[kind], charset=fetched.charset
+    )
+    found = read.articles
     result: list[Article] = []
     for n, article in enumerate(found, start=1):
         page_url = article.url if article.url and article.url.startswith("http") else None
@@ -382,20 +289,22 @@ class _Run:
         return []
 
     def _feed_links(self, fetched: Download) -> list[str] | None:
-        text = _text(fetched, self.options.read.encoding)
-        kind = _kind(fetched, text)
+        encoding = self.options.read.encoding
+        kind = _kind(fetched, encoding)
+        if kind not in ("json", "feed"):
+            return None
+        text = _text(fetched, encoding)
         cap = self.options.max_items
         if kind == "json":
             try:
-                items = _json_feed(json.loads(text), fetched.url, cap)
+                feed = parse_json_feed(json.loads(text))
             except json.JSONDecodeError:
                 return None
-        elif kind == "feed":
-            items = parse_feed(text, fetched.url, cap)
+            if feed is None:
+                return None
+            items = _items(feed, fetched.url, cap)
         else:
-            return None
-        if items is None:
-            return None
+            items = parse_feed(text, fetched.url, cap)
         self.items.update({i.url: i for i in items})
         return [i.url for i in items]
 

@@ -3,7 +3,7 @@ and search what it holds.
 
 ``ingest(paths, store, options, progress)`` reads files and folders (recursively),
 annotates each new article with the pipeline and stores it with its annotations.
-Formats: everything :func:`newsprism.read.read_path` reads (``.txt``, ``.html``,
+Formats: everything :func:`newsprism.read.read_file` reads (``.txt``, ``.html``,
 ``.json``, ``.jsonl`` …), CSV files, RSS/Atom feed files (``.rss``, ``.atom``, ``.xml``;
 :mod:`newsprism.read.feeds`), WARC files (``.warc``; :mod:`newsprism.read.warc`), and
 gzip-compressed copies of any of these (``articles.jsonl.gz``; decompressed size capped at
@@ -47,7 +47,7 @@ from newsprism.dedupe import DedupeOptions, index_article, index_missing
 from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, _annotate_cached, _failure
 from newsprism.read import ReadOptions
-from newsprism.read.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_csv, read_file
+from newsprism.read.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_file
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store, content_hash
 from newsprism.store.entities import EntityLinker
 from newsprism.timings import Timings
@@ -64,7 +64,6 @@ __all__ = [
     "info_to_dict",
     "ingest",
     "list_articles",
-    "read_csv",
     "read_file",
     "search",
     "summary_to_dict",

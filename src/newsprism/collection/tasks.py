@@ -22,7 +22,7 @@ from newsprism.language import detect_language
 from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, _annotate_cached, _failure, annotate_cached_many
 from newsprism.read import ReadOptions
-from newsprism.read.files import read_bytes, read_file
+from newsprism.read.files import read_file
 from newsprism.stories.features import StoryDoc
 from newsprism.stories.prepare import PrepareOptions, story_docs
 from newsprism.timings import Timings
@@ -65,11 +65,8 @@ def read_files(inputs: Sequence[FileInput], options: ReadOptions) -> list[FileRe
     for item in inputs:
         started = time.perf_counter()
         try:
-            result = (
-                read_file(item.path, options)
-                if item.data is None
-                else read_bytes(item.path, item.data, options)
-            )
+            source = item.path if item.data is None else item.data
+            result = read_file(source, options, name=item.path)
         except Exception as err:
             failure = _failure(item.path, err)
             out.append(FileRead(item.path, failures=(failure,),

@@ -35,7 +35,7 @@ from newsprism.pipeline.cache import AnnotationCache
 from newsprism.quantities.extract import QuantityOptions, annotate_quantities
 from newsprism.quotes.finder import annotate_quotes, annotate_quotes_batch
 from newsprism.quotes.speakers import QuoteOptions
-from newsprism.read import read_path
+from newsprism.read import read_paths
 from newsprism.sentences import SentenceOptions, annotate_sentences
 from newsprism.timings import Timings
 
@@ -219,24 +219,14 @@ def _failure(path: str, err: Exception) -> Failure:
 def read_all(
     paths: Iterable[Path], timings: Timings | None = None
 ) -> tuple[list[Article], list[Failure], list[str]]:
-    """Read every path; unreadable ones become failures, repairs become warnings."""
-    articles: list[Article] = []
-    failures: list[Failure] = []
-    warnings: list[str] = []
-    for path in paths:
-        started = time.perf_counter()
-        try:
-            result = read_path(path)
-        except Exception as err:
-            failures.append(_failure(str(path), err))
-            continue
-        finally:
-            if timings is not None:
-                timings.add("read", time.perf_counter() - started)
-        articles.extend(result.articles)
-        failures.extend(result.failures)
-        warnings.extend(result.warnings)
-    return articles, failures, warnings
+    """Read every file, and the supported files in every folder, as ``ingest`` reads
+    them (:func:`newsprism.read.read_paths`); unreadable ones become failures, repairs
+    and skipped files become warnings."""
+    started = time.perf_counter()
+    result = read_paths(paths)
+    if timings is not None:
+        timings.add("read", time.perf_counter() - started)
+    return list(result.articles), list(result.failures), list(result.warnings)
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:

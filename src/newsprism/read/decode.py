@@ -1,12 +1,16 @@
 """Bytes to text: BOMs, UTF-8/UTF-16, legacy code pages, binary sniffing, mojibake repair.
 
-``decode_bytes`` tries, in order: a BOM (UTF-8, UTF-16, UTF-32); UTF-16 without BOM
-(recognised by its NUL pattern); strict UTF-8; then legacy single-byte code pages.
-For the last step the candidates proposed by ``charset_normalizer`` and a short list of
-common news code pages (cp1252, cp1250, cp1251, koi8-r …) are decoded and scored by
-how plausible the letters look (one script per word, letters from one alphabet, no case
-flips inside words, no control characters); the best wins. ``fix_mojibake`` then repairs
-UTF-8 text that was once decoded as cp1252/latin-1 (``Ã©`` → ``é``, ``Ð—ÐµÐ»`` → ``Зел``).
+``decode_bytes`` uses a forced encoding when given; else the encoding the transport
+declared (an HTTP ``charset``) when it decodes; else it tries, in order: a BOM (UTF-8,
+UTF-16, UTF-32); UTF-16 without BOM (recognised by its NUL pattern); strict UTF-8; then
+legacy single-byte code pages. For the last step the candidates proposed by
+``charset_normalizer`` and a short list of common news code pages (cp1252, cp1250,
+cp1251, koi8-r …) are decoded and scored by how plausible the letters look (one script
+per word, letters from one alphabet, no case flips inside words, no control characters);
+the best wins. ``fix_mojibake`` then repairs UTF-8 text that was once decoded as
+cp1252/latin-1 (``Ã©`` → ``é``, ``Ð—ÐµÐ»`` → ``Зел``), line by line, with ``ftfy``'s
+encoding fixes only (no other normalisation: quotes, ligatures, widths, line breaks and
+HTML entities are left as they are).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import ftfy
 
 from newsprism.errors import BinaryFile, EmptyDocument, EncodingFailure
 
@@ -148,11 +154,20 @@ def _legacy(data: bytes, name: str) -> tuple[str, str]:
     return best[3], codecs.lookup(best[2]).name
 
 
-def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> Decoded:
+def decode_bytes(
+    data: bytes, name: str, encoding: str | None = None, *, declared: str | None = None
+) -> Decoded:
     """Decode the bytes of the file ``name`` (used in messages) to text.
 
+    ``encoding`` is forced; ``declared`` (the charset a web server or a WARC record
+    gives) is tried first and dropped for detection when it does not decode the bytes.
     Raises ``EmptyDocument`` (nothing but whitespace), ``BinaryFile`` and ``EncodingFailure``.
     """
+    if encoding is None and declared is not None:
+        try:
+            return decode_bytes(data, name, declared)
+        except EncodingFailure:
+            pass  # a wrong or unknown charset label: detect instead
     if encoding is not None:
         try:
             text = data.decode(encoding)
@@ -218,46 +233,22 @@ def _finish(text: str, encoding: str, name: str) -> Decoded:
 
 # --- mojibake -------------------------------------------------------------------------
 
-_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_CONT = "[\u0080-\u00bf" + re.escape(_CP1252_HIGH) + "]"
-_MOJIBAKE = re.compile(
-    f"(?:[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}})+"
+# ftfy's encoding repairs only: the text is otherwise left exactly as it was decoded.
+_ENCODING_FIXES = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
 )
-_TO_CP1252 = {ch: bytes([0x80 + i]) for i, ch in enumerate(bytes(range(0x80, 0xA0)).decode(
-    "cp1252", errors="replace")) if ch != "\ufffd"}  # fmt: skip
-
-
-def _as_bytes(s: str) -> bytes | None:
-    out = bytearray()
-    for ch in s:
-        code = ord(ch)
-        if code < 0x100:
-            out.append(code)
-        elif ch in _TO_CP1252:
-            out += _TO_CP1252[ch]
-        else:
-            return None
-    return bytes(out)
-
-
-def _repair(match: re.Match[str]) -> str:
-    raw = _as_bytes(match.group(0))
-    if raw is None:
-        return match.group(0)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return match.group(0)
 
 
 def fix_mojibake(text: str) -> str:
-    """Repair runs of UTF-8 bytes that were decoded as cp1252/latin-1 (``Ã©`` → ``é``).
-
-    Only runs that form valid UTF-8 once re-encoded are replaced, so ordinary accented
-    text is left alone. Applied twice it also undoes double encoding.
-    """
-    for _ in range(2):
-        if not _MOJIBAKE.search(text):
-            break
-        text = _MOJIBAKE.sub(_repair, text)
-    return text
+    """Repair UTF-8 that was decoded as cp1252/latin-1 (``Ã©`` → ``é``), also twice over
+    (``ÃƒÂ©``), line by line, with ``ftfy``; ordinary accented text is left alone."""
+    return ftfy.fix_text(text, _ENCODING_FIXES)

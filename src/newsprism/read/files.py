@@ -1,50 +1,66 @@
-"""Reading input files of every supported type: the file-level half of ingest.
+"""Reading input of every supported format: the one entry point of :mod:`newsprism.read`.
 
-``collect_files`` walks folders for supported files; ``read_file`` reads one file of
-any supported format (gzip-compressed or not) into articles; ``read_bytes`` does the
-same for the bytes of a file read elsewhere (how the Dask engine ships inputs to
-workers that cannot see the client's disk). CSV files are read by ``read_csv``
-(columns: ``CSV_COLUMNS``).
+``read_file(source, options) -> ReadResult`` reads one document into articles, the
+failures of single records that did not stop the others, and warnings. ``source`` is a
+file path, or the bytes of a document read elsewhere (as the Dask engine ships inputs
+to workers that cannot see the client's disk, and as ``fetch`` holds a downloaded
+body) together with its ``name``. The suffix of the file name (or ``suffix``) decides
+the format:
+
+- ``.txt`` and unknown suffixes: by content — HTML, JSON, JSONL, else plain text
+  (:mod:`.documents`); ``.html``/``.htm``, ``.json``, ``.jsonl``: those formats;
+- ``.csv``: one article per row (:mod:`.csv_rows`);
+- ``.rss``, ``.atom``, ``.xml``: one article per feed item (:mod:`.feeds`);
+- ``.warc``: one article per HTML page, streamed record by record (:mod:`.warc`);
+- ``.gz`` of any of these: decompressed (at most ``ReadOptions.max_bytes``; a
+  ``.warc.gz`` is streamed, not unpacked).
+
+Bytes are decoded by :func:`~newsprism.read.decode.decode_bytes` (a warning says when
+mojibake was repaired). A document that cannot be read at all raises a typed error from
+:mod:`newsprism.errors` whose message names it and the reason (``InputError`` "file not
+found", ``EmptyDocument``, ``BinaryFile``, ``EncodingFailure``, ``MalformedDocument``,
+:class:`~.articles.FileTooLarge`).
+
+``collect_files`` walks folders for supported files; ``read_paths`` reads files and
+folders, turning the errors of each file into ``Failure`` records.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import os
-import tempfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from newsprism.errors import EmptyDocument, InputError, MalformedDocument, NewsprismError
-from newsprism.language import detect_language, normalise_code
+from newsprism.errors import InputError, MalformedDocument, NewsprismError
 from newsprism.model import Article, Failure
-from newsprism.read import FileTooLarge, ReadOptions, ReadResult, clean_text, read_path
+from newsprism.read.articles import FileTooLarge, Origin, ReadOptions, ReadResult
+from newsprism.read.csv_rows import CSV_COLUMNS, csv_articles
 from newsprism.read.decode import decode_bytes
-from newsprism.read.feeds import FEED_EXT, read_feed
-from newsprism.read.readers import (
+from newsprism.read.documents import (
     HTML_EXT,
     JSON_EXT,
     JSONL_EXT,
-    parse_date,
-    read_capped,
-    source_from_url,
+    html_article,
+    json_articles,
+    jsonl_articles,
+    sniff_format,
+    text_article,
 )
-from newsprism.read.warc import WARC_EXT, read_warc
+from newsprism.read.feeds import FEED_EXT, feed_articles, parse_feed_xml
+from newsprism.read.warc import WARC_EXT, warc_articles
 
 __all__ = [
     "CSV_COLUMNS",
     "SUPPORTED_SUFFIXES",
     "collect_files",
-    "read_bytes",
-    "read_csv",
     "read_file",
+    "read_paths",
 ]
 
-CSV_COLUMNS = ("id", "title", "text", "url", "source", "published", "language")
 SUPPORTED_SUFFIXES = frozenset(
     {".txt", ".text", ".csv"} | HTML_EXT | JSON_EXT | JSONL_EXT | FEED_EXT | WARC_EXT
 )
@@ -53,11 +69,17 @@ SUPPORTED_SUFFIXES = frozenset(
 # --- files ------------------------------------------------------------------------------
 
 
+def _format(file_name: str) -> tuple[bool, str, str]:
+    """``(gzip-compressed, format suffix, stem)``: ``a.jsonl.gz`` → ``(True, ".jsonl", "a")``."""
+    path = PurePath(file_name or "article")
+    gzipped = path.suffix.lower() == ".gz"
+    inner = path.with_suffix("") if gzipped else path
+    return gzipped, inner.suffix.lower(), inner.stem or "article"
+
+
 def _supported(path: Path) -> bool:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    return bool(suffixes) and suffixes[-1] in SUPPORTED_SUFFIXES
+    _, suffix, _ = _format(path.name)
+    return suffix in SUPPORTED_SUFFIXES
 
 
 def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure], int]:
@@ -96,149 +118,157 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
     return files, missing, skipped
 
 
-def _gunzip(path: Path, limit: int) -> bytes:
+def _read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, refusing a file larger than ``limit`` before reading it."""
     try:
-        with gzip.open(path, "rb") as stream:
-            data = stream.read(limit + 1)
+        size = path.stat().st_size
+        if size > limit:
+            raise FileTooLarge(
+                f"{path}: file too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB)"
+            )
+        return path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+
+
+def _gunzip(source: Path | bytes, name: str, limit: int) -> bytes:
+    try:
+        if isinstance(source, bytes):
+            with gzip.GzipFile(fileobj=io.BytesIO(source)) as stream:
+                data = stream.read(limit + 1)
+        else:
+            with gzip.open(source, "rb") as stream:
+                data = stream.read(limit + 1)
     except (OSError, EOFError, zlib.error) as err:
-        raise MalformedDocument(f"{path}: not a readable gzip file: {err}") from err
+        raise MalformedDocument(f"{name}: not a readable gzip file: {err}") from err
     if len(data) > limit:
-        raise FileTooLarge(
-            f"{path}: decompresses to more than {limit / 1e6:.1f} MB (the limit)",
-        )
+        raise FileTooLarge(f"{name}: decompresses to more than {limit / 1e6:.1f} MB (the limit)")
     return data
 
 
-def _relocate(result: ReadResult, tmp: Path, path: Path) -> ReadResult:
-    """Articles and messages read from the temporary file ``tmp`` named after ``path``."""
-
-    def fix(text: str) -> str:
-        return text.replace(str(tmp), str(path))
-
-    return ReadResult(
-        tuple(replace(a, path=str(path)) for a in result.articles),
-        tuple(Failure(fix(f.path), fix(f.reason), f.hint) for f in result.failures),
-        tuple(fix(w) for w in result.warnings),
-    )
-
-
-def read_file(path: Path | str, options: ReadOptions | None = None) -> ReadResult:
-    """Read one file of any supported format, gzip-compressed or not.
-
-    Raises the typed errors of :func:`newsprism.read.read_path`.
-    """
-    opts = options or ReadOptions()
-    path = Path(path)
-    if path.suffix.lower() != ".gz":
-        if path.suffix.lower() == ".csv":
-            return read_csv(path, read_capped(path, opts.max_bytes), opts)
-        if path.suffix.lower() in FEED_EXT:
-            return read_feed(path, opts)
-        if path.suffix.lower() in WARC_EXT:
-            return read_warc(path, opts)
-        return read_path(path, opts)
-    inner = Path(path.name[: -len(path.suffix)] or "article")
-    if inner.suffix.lower() in WARC_EXT:
-        return read_warc(path, opts)  # gzip record by record: streamed, not unpacked whole
-    data = _gunzip(path, opts.max_bytes)
-    if inner.suffix.lower() == ".csv":
-        named = path.with_name(inner.name)  # ids and messages as for the plain file
-        return _relocate(read_csv(named, data, opts), named, path)
-    with tempfile.TemporaryDirectory(prefix="newsprism-") as folder:
-        tmp = Path(folder) / inner.name
-        tmp.write_bytes(data)
-        reader = read_feed if inner.suffix.lower() in FEED_EXT else read_path
-        return _relocate(reader(tmp, opts), tmp, path)
-
-
-# --- CSV --------------------------------------------------------------------------------
-
-
-def _csv_article(
-    path: Path, row: dict[str, str], n: int, options: ReadOptions, warnings: list[str]
-) -> Article:
-    body = row.get("text") or ""
-    if not body.strip():
-        raise EmptyDocument(f"{path}: row {n}: 'text' is empty")
-    text, removed = clean_text(body, options.clean)
-    if not text.strip():
-        raise EmptyDocument(f"{path}: row {n}: no article text left after cleaning")
-    raw_date = (row.get("published") or "").strip()
-    published = parse_date(raw_date)
-    if raw_date and published is None:
-        warnings.append(f"{path}: row {n}: unreadable date {raw_date!r} ignored")
-    title = " ".join((row.get("title") or "").split())
-    url = (row.get("url") or "").strip() or None
-    language = normalise_code(options.language) or normalise_code(row.get("language"))
-    if language is None and options.detect_language:
-        sample = text if len(text) >= 200 else f"{title}\n{text}"
-        language = detect_language(sample, options.detector)
-    return Article(
-        id=(row.get("id") or "").strip() or f"{path.stem}-{n}",
-        text=text,
-        title=title,
-        language=language,
-        source=(row.get("source") or "").strip() or source_from_url(url),
-        url=url,
-        published=published,
-        path=str(path),
-        removed=removed,
-    )
-
-
-def read_csv(path: Path, data: bytes, options: ReadOptions | None = None) -> ReadResult:
-    """Articles from the CSV bytes ``data`` of file ``path`` (columns: ``CSV_COLUMNS``).
-
-    A row without text is a failure of that row (``<path>:row N``); a file without a
-    ``text`` column, or with broken quoting, raises ``MalformedDocument``.
-    """
-    opts = options or ReadOptions()
-    decoded = decode_bytes(data, str(path), opts.encoding)
-    header = decoded.text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max(",;\t", key=header.count)
-    # The csv module's field limit (128 KiB) is process-wide; articles may be longer.
-    csv.field_size_limit(max(csv.field_size_limit(), opts.max_bytes))
-    reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
+def _warc(source: Path | bytes, origin: Origin, options: ReadOptions) -> ReadResult:
+    if isinstance(source, bytes):
+        return warc_articles(origin, io.BytesIO(source), options)
     try:
-        fields = [(name or "").strip().lower() for name in reader.fieldnames or ()]
-    except csv.Error as err:
-        raise MalformedDocument(f"{path}: invalid CSV header: {err}") from err
-    if "text" not in fields:
-        raise MalformedDocument(
-            f"{path}: no 'text' column (found: {', '.join(fields) or 'nothing'})",
-            f"name the columns in a header row: {','.join(CSV_COLUMNS)}",
-        )
-    reader.fieldnames = fields
+        with source.open("rb") as stream:
+            return warc_articles(origin, stream, options)
+    except OSError as err:
+        raise InputError(f"{source}: cannot read: {err.strerror or err}") from err
+
+
+def _articles(fmt: str, origin: Origin, text: str, options: ReadOptions) -> ReadResult:
+    """The articles of the decoded document ``text`` in the format of suffix ``fmt``."""
+    if fmt == ".csv":
+        return csv_articles(origin, text, options)
+    if fmt in FEED_EXT:
+        return feed_articles(origin, parse_feed_xml(text, origin.name), options)
+    kind = sniff_format(fmt, text)
+    if kind == "json":
+        return json_articles(origin, text, options)
+    if kind == "jsonl":
+        return jsonl_articles(origin, text, options)
+    if kind == "html":
+        return ReadResult((html_article(origin, text, options),))
+    return ReadResult((text_article(origin, text, options),))
+
+
+def read_file(
+    source: Path | str | bytes,
+    options: ReadOptions | None = None,
+    *,
+    name: str | None = None,
+    suffix: str | None = None,
+    charset: str | None = None,
+) -> ReadResult:
+    """Read one document of any supported format, gzip-compressed or not (see the
+    module docs).
+
+    ``source``: a file path, or the bytes of a document. ``name`` names the document in
+    ids (its stem), messages, failures and ``Article.path`` (default: the path; for
+    bytes, ``document``). ``suffix`` (``.json``, ``.rss.gz`` …) decides the format
+    instead of the name's. ``charset``: the encoding a server declared, tried before
+    detection (``ReadOptions.encoding`` forces one instead).
+    """
+    opts = options or ReadOptions()
+    if isinstance(source, bytes):
+        label = name or "document"
+    else:
+        path = Path(source)
+        label = name or str(path)
+        if not path.exists():
+            raise InputError(f"{path}: file not found")
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a file")
+    gzipped, fmt, stem = _format(PurePath(label).name)
+    if suffix is not None:
+        gzipped, fmt, _ = _format("document" + suffix)
+    origin = Origin(label, stem)
+    raw = source if isinstance(source, bytes) else Path(source)
+    if fmt in WARC_EXT:  # streamed record by record, compressed or not
+        return _warc(raw, origin, opts)
+    if gzipped:
+        data = _gunzip(raw, label, opts.max_bytes)
+    elif isinstance(raw, bytes):
+        if len(raw) > opts.max_bytes:
+            raise FileTooLarge(
+                f"{label}: file too large ({len(raw) / 1e6:.1f} MB;"
+                f" the limit is {opts.max_bytes / 1e6:.1f} MB)"
+            )
+        data = raw
+    else:
+        data = _read_capped(raw, opts.max_bytes)
+    decoded = decode_bytes(data, label, opts.encoding, declared=charset)
+    result = _articles(fmt, origin, decoded.text, opts)
+    if decoded.repaired:
+        repaired = f"{label}: repaired mis-decoded characters (mojibake)"
+        result = replace(result, warnings=(repaired, *result.warnings))
+    return result
+
+
+def _failure(path: Path, err: Exception) -> Failure:
+    if isinstance(err, NewsprismError):
+        message = err.message if err.message.startswith(str(path)) else f"{path}: {err.message}"
+        return Failure(str(path), message, err.hint)
+    return Failure(
+        str(path),
+        f"{path}: internal error: {type(err).__name__}: {err}",
+        "please report this with the file attached",
+    )
+
+
+def read_paths(paths: Iterable[Path | str], options: ReadOptions | None = None) -> ReadResult:
+    """Read files and folders (walked as by :func:`collect_files`), in the order given.
+
+    A file that fails becomes a ``Failure`` with the reason and the others go on; so
+    does a file that meets a bug in a reader (``internal error: …``), so that one
+    document never stops the batch, and a folder without any file to read. Files
+    skipped in folders are counted in a warning.
+    """
     articles: list[Article] = []
     failures: list[Failure] = []
-    warnings = [f"{path}: repaired mis-decoded characters (mojibake)"] if decoded.repaired else []
-    errors: list[InputError] = []
-    n = 0
-    try:
-        for n, row in enumerate(reader, start=1):
-            clean = {k: v for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
+    warnings: list[str] = []
+    skipped = 0
+    for given in paths:
+        files, missing, left = collect_files([given])
+        failures.extend(missing)
+        skipped += left
+        if not files and Path(given).is_dir():
+            failures.append(
+                Failure(
+                    str(given),
+                    f"{given}: is a directory without files of a supported type",
+                    f"pass files, or a folder of {', '.join(sorted(SUPPORTED_SUFFIXES))} files",
+                )
+            )
+        for path in files:
             try:
-                articles.append(_csv_article(path, clean, n, opts, warnings))
-            except InputError as err:
-                errors.append(err)
-                failures.append(Failure(f"{path}:row {n}", str(err), err.hint))
-    except csv.Error as err:
-        raise MalformedDocument(f"{path}: invalid CSV after row {n}: {err}") from err
-    if not articles:
-        raise errors[0] if errors else EmptyDocument(f"{path}: no rows")
+                result = read_file(path, options)
+            except Exception as err:  # recorded as this file's failure
+                failures.append(_failure(path, err))
+                continue
+            articles.extend(result.articles)
+            failures.extend(result.failures)
+            warnings.extend(result.warnings)
+    if skipped:
+        warnings.append(f"{skipped} files in folders skipped (hidden, or not of a supported type)")
     return ReadResult(tuple(articles), tuple(failures), tuple(warnings))
-
-
-def read_bytes(path: Path | str, data: bytes, options: ReadOptions | None = None) -> ReadResult:
-    """Read ``data``, the bytes of the file ``path``, as ``read_file`` reads that file
-    (its name decides the format; ids, paths and messages name ``path``)."""
-    path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="newsprism-") as folder:
-        tmp = Path(folder) / (path.name or "article.txt")
-        tmp.write_bytes(data)
-        try:
-            return _relocate(read_file(tmp, options), tmp, path)
-        except NewsprismError as err:
-            err.message = err.message.replace(str(tmp), str(path))
-            err.args = (err.message,)
-            raise

@@ -1,17 +1,18 @@
 """Reading WARC files (``.warc``, ``.warc.gz``) of crawled pages into articles.
 
-``read_warc(path, options) -> ReadResult`` streams the records of a WARC/1.0 or 1.1
-file (plain, or gzip-compressed record by record, as crawlers write them) with
-``warcio``. Every ``response`` record holding an HTML page with a 2xx status, and every
-``resource`` record of type HTML, goes through the HTML reader (trafilatura main-text
-extraction, then cleaning); ``WARC-Target-URI`` is the article's URL and gives its
+``warc_articles(origin, stream, options) -> ReadResult`` streams the records of a
+WARC/1.0 or 1.1 file (plain, or gzip-compressed record by record, as crawlers write
+them) with ``warcio``. Every ``response`` record holding an HTML page with a 2xx status,
+and every ``resource`` record of type HTML, goes through the HTML reader (trafilatura
+main-text extraction, then cleaning); ``WARC-Target-URI`` is the article's URL and gives its
 source when the page names none. Chunked transfer and ``Content-Encoding: gzip`` are
 undone; the page's charset from the HTTP header is tried before detection.
 
-Ids are ``<file name without .warc[.gz]>-<record number>``. Records of other types
-(``request``, ``metadata``, images, redirects) are skipped silently. A page that is
+Ids are ``<stem>-<record number>`` (the stem: the file name without ``.warc[.gz]``).
+Records of other types (``request``, ``metadata``, images, redirects) are skipped
+silently. A page that is
 empty, binary or larger than ``ReadOptions.max_bytes`` becomes a failure of that record
-(``<path>:record N``); a file that is not a WARC at all, or that breaks off, raises
+(``<name>:record N``); a file that is not a WARC at all, or that breaks off, raises
 ``MalformedDocument`` (the pages read before a break are lost with it only when there
 were none: otherwise they are kept and the break is a failure). There is no cap on
 the size of the whole file: records are read one at a time.
@@ -24,34 +25,20 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import IO, Any
 
 from newsprism.errors import EmptyDocument, InputError, MalformedDocument
 from newsprism.model import Article, Failure
+from newsprism.read.articles import FileTooLarge, Origin, ReadOptions, ReadResult, source_from_url
 from newsprism.read.decode import decode_bytes
-from newsprism.read.readers import (
-    FileTooLarge,
-    ReadOptions,
-    ReadResult,
-    _read_html,
-    source_from_url,
-)
+from newsprism.read.documents import html_article
 
-__all__ = ["WARC_EXT", "read_warc"]
+__all__ = ["WARC_EXT", "warc_articles"]
 
 WARC_EXT = frozenset({".warc"})
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-
-
-def _stem(path: Path) -> str:
-    name = path.name
-    for suffix in (".gz", ".warc"):
-        if name.lower().endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-    return name
 
 
 def _page(record: Any) -> tuple[str, str] | None:
@@ -75,20 +62,10 @@ def _page(record: Any) -> tuple[str, str] | None:
     return uri.strip(), ctype
 
 
-def _decode(data: bytes, where: str, ctype: str, options: ReadOptions) -> str:
-    charset = _CHARSET.search(ctype)
-    if options.encoding is None and charset is not None:
-        try:
-            return decode_bytes(data, where, charset.group(1)).text
-        except InputError:
-            pass  # a wrong or unknown charset label: detect instead
-    return decode_bytes(data, where, options.encoding).text
-
-
 def _article(
-    path: Path, n: int, record: Any, uri: str, ctype: str, options: ReadOptions
+    origin: Origin, n: int, record: Any, uri: str, ctype: str, options: ReadOptions
 ) -> Article:
-    where = f"{path}:record {n}"
+    where = f"{origin.name}:record {n}"
     try:
         data = record.content_stream().read(options.max_bytes + 1)
     except Exception as err:  # warcio's decoders raise many kinds on broken payloads
@@ -97,14 +74,16 @@ def _article(
         raise FileTooLarge(f"{where}: page larger than {options.max_bytes / 1e6:.1f} MB")
     if not data.strip():
         raise EmptyDocument(f"{where}: empty page")
-    text = _decode(data, where, ctype, options)
-    (article,) = _read_html(Path(where), text, options)
+    charset = _CHARSET.search(ctype)
+    declared = charset.group(1) if charset is not None else None
+    text = decode_bytes(data, where, options.encoding, declared=declared).text
+    article = html_article(Origin(where, origin.stem), text, options)
     return replace(
         article,
-        id=f"{_stem(path)}-{n}",
+        id=f"{origin.stem}-{n}",
         url=article.url or uri or None,
         source=article.source or source_from_url(uri),
-        path=str(path),
+        path=origin.name,
     )
 
 
@@ -114,55 +93,58 @@ def _records(stream: IO[bytes]) -> Iterator[Any]:
     yield from ArchiveIterator(stream)
 
 
-def read_warc(path: Path | str, options: ReadOptions | None = None) -> ReadResult:
-    """Articles of the HTML pages in the WARC file ``path`` (see the module docs)."""
-    opts = options or ReadOptions()
-    path = Path(path)
+def _next(records: Iterator[Any], name: str, n: int) -> tuple[Any, bool]:
+    """The next record (``None`` at the end) and whether warcio complained about it."""
+    try:
+        noise = io.StringIO()  # warcio prints its warnings to sys.stderr
+        with contextlib.redirect_stderr(noise):
+            record = next(records, None)
+    except Exception as err:  # warcio raises many kinds on broken input
+        detail = str(err).splitlines()[0][:200] if str(err) else ""
+        raise MalformedDocument(
+            f"{name}: not a readable WARC file after {n} records: "
+            f"{type(err).__name__}{': ' + detail if detail else ''}",
+            "check that the file is a complete WARC/1.0 or 1.1 file",
+        ) from err
+    if record is not None and record.format != "warc":  # warcio also reads the older ARC
+        raise MalformedDocument(
+            f"{name}: not a WARC file: record {n + 1} has no WARC/1.x header",
+            "check that the file is a complete WARC/1.0 or 1.1 file",
+        )
+    return record, bool(noise.getvalue())
+
+
+def warc_articles(origin: Origin, stream: IO[bytes], options: ReadOptions) -> ReadResult:
+    """Articles of the HTML pages in the WARC file read from ``stream`` (see the module
+    docs); ``origin`` names the file."""
+    name = origin.name
     articles: list[Article] = []
     failures: list[Failure] = []
     errors: list[InputError] = []
     n = damaged = 0
+    records = _records(stream)
     try:
-        with path.open("rb") as stream:
-            records = _records(stream)
-            while True:
-                try:
-                    noise = io.StringIO()  # warcio prints its warnings to sys.stderr
-                    with contextlib.redirect_stderr(noise):
-                        record = next(records, None)
-                    damaged += bool(noise.getvalue())
-                except Exception as err:  # warcio raises many kinds on broken input
-                    detail = str(err).splitlines()[0][:200] if str(err) else ""
-                    raise MalformedDocument(
-                        f"{path}: not a readable WARC file after {n} records: "
-                        f"{type(err).__name__}{': ' + detail if detail else ''}",
-                        "check that the file is a complete WARC/1.0 or 1.1 file",
-                    ) from err
-                if record is None:
-                    break
-                if record.format != "warc":  # warcio also reads the older ARC format
-                    raise MalformedDocument(
-                        f"{path}: not a WARC file: record {n + 1} has no WARC/1.x header",
-                        "check that the file is a complete WARC/1.0 or 1.1 file",
-                    )
-                n += 1
-                page = _page(record)
-                if page is None:
-                    continue
-                try:
-                    articles.append(_article(path, n, record, *page, opts))
-                except InputError as err:
-                    errors.append(err)
-                    failures.append(Failure(f"{path}:record {n}", str(err), err.hint))
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+        while True:
+            record, complained = _next(records, name, n)
+            damaged += complained
+            if record is None:
+                break
+            n += 1
+            page = _page(record)
+            if page is None:
+                continue
+            try:
+                articles.append(_article(origin, n, record, *page, options))
+            except InputError as err:
+                errors.append(err)
+                failures.append(Failure(f"{name}:record {n}", str(err), err.hint))
     except MalformedDocument as err:
         if not articles:
             raise
-        failures.append(Failure(str(path), str(err), err.hint))
+        failures.append(Failure(name, str(err), err.hint))
     if not articles:
         if errors:
             raise errors[0]
-        raise EmptyDocument(f"{path}: no HTML pages among its {n} WARC records")
-    warnings = (f"{path}: {damaged} WARC records with a wrong Content-Length",) if damaged else ()
+        raise EmptyDocument(f"{name}: no HTML pages among its {n} WARC records")
+    warnings = (f"{name}: {damaged} WARC records with a wrong Content-Length",) if damaged else ()
     return ReadResult(tuple(articles), tuple(failures), warnings)
