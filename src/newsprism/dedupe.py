@@ -287,11 +287,9 @@ def index_article(
     opts = options or DedupeOptions()
     sig = signature(text, opts)
     c = store.connection
-    c.execute("BEGIN IMMEDIATE")
-    try:
+    with store.transaction():
         row = c.execute("SELECT scheme FROM minhash WHERE article_id = ?", (ident,)).fetchone()
         if row is not None and row[0] == opts.scheme:
-            c.execute("COMMIT")
             return []
         c.execute("DELETE FROM minhash WHERE article_id = ?", (ident,))
         c.execute("DELETE FROM minhash_bands WHERE article_id = ?", (ident,))
@@ -300,7 +298,6 @@ def index_article(
                 "INSERT INTO minhash (article_id, scheme, signature) VALUES (?, ?, ?)",
                 (ident, opts.scheme, b""),
             )
-            c.execute("COMMIT")
             return []
         keys = band_keys(sig, opts)
         candidates: set[str] = set()
@@ -334,10 +331,6 @@ def index_article(
             " VALUES (?, ?, ?)",
             [(x.article_id, x.duplicate_of, x.similarity) for x in links],
         )
-        c.execute("COMMIT")
-    except BaseException:
-        c.execute("ROLLBACK")
-        raise
     return links
 
 

@@ -142,14 +142,8 @@ def _load_docs(conn: sqlite3.Connection, ids: Sequence[str]) -> list[StoryDoc]:
 def save_story_docs(store: Store, docs: Sequence[StoryDoc]) -> None:
     """Keep the ``StoryDoc`` s of stored articles (computed where the articles were
     annotated), so that ``update_stories`` does not compute them again."""
-    conn = store.connection
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        _save_docs(conn, docs)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    with store.transaction():
+        _save_docs(store.connection, docs)
 
 
 # --- restoring and writing --------------------------------------------------------------
@@ -279,16 +273,11 @@ def update_stories(
     fresh = story_docs(articles, opts.prepare, embedder, timings) if articles else []
     docs = {**known, **{d.id: d for d in fresh}}
     ordered = [docs[i] for i in todo if i in docs]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with store.transaction():
         _save_docs(conn, fresh)
         clusterer = _restore(conn, opts.cluster)
         events = clusterer.add(ordered)
         update = _write(conn, events, clusterer, docs)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return update
 
 

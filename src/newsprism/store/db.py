@@ -14,6 +14,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from newsprism.errors import NewsprismError
 from newsprism.model import Article, DateRef, Failure, Mention, Quantity, Quote, Sentence
 from newsprism.store.schema import MIGRATIONS, SchemaError, migrate, schema_version
+from newsprism.store.transaction import immediate_transaction
 
 __all__ = [
     "ArticleInfo",
@@ -201,8 +203,14 @@ class Store:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The underlying connection (autocommit mode; use ``BEGIN`` for transactions)."""
+        """The underlying connection (autocommit mode; write through :meth:`transaction`)."""
         return self._conn
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """``with store.transaction():`` — the block's writes are committed together, or,
+        when it raises, rolled back and its exception raised unchanged (``BEGIN
+        IMMEDIATE`` … ``COMMIT``/``ROLLBACK``; see :mod:`newsprism.store.transaction`)."""
+        return immediate_transaction(self._conn)
 
     def close(self) -> None:
         self._conn.close()
@@ -251,19 +259,13 @@ class Store:
         ``<id>-<first 8 hex digits of its content hash>`` (or with a counter after that).
         """
         digest = content_hash(article.text)
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             if self._conn.execute(
                 "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
             ).fetchone():
-                self._conn.execute("ROLLBACK")
                 return None
             ident = self._free_id(article.id, digest)
             self._insert(article, ident, digest, ingested_at or _now())
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         return ident
 
     def _free_id(self, ident: str, digest: str) -> str:

@@ -115,17 +115,14 @@ class EntityLinker:
         if self._index is None:
             for sql in _TRIGGERS:
                 conn.execute(sql)
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            if self._index is None or self._data_version() != self._version:
-                self._index = self._load()
-            linked = self._link(self._index, article_id)
-            self._version = self._data_version()
-            conn.execute("COMMIT")
+            with self.store.transaction():
+                if self._index is None or self._data_version() != self._version:
+                    self._index = self._load()
+                linked = self._link(self._index, article_id)
+                self._version = self._data_version()
         except BaseException:
             self._index = None
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
             raise
         return linked
 

@@ -87,8 +87,7 @@ def embed_stored(
     for start in range(0, len(todo), _BATCH):
         batch = todo[start : start + _BATCH]
         vectors = _unit(np.asarray(model_impl.embed([t for _, _, t in batch]), dtype=np.float32))
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with store.transaction():
             conn.executemany(
                 "INSERT OR REPLACE INTO sentence_embeddings (article_id, idx, model, vector)"
                 " VALUES (?, ?, ?, ?)",
@@ -97,10 +96,6 @@ def embed_stored(
                     for (ident, idx, _), v in zip(batch, vectors, strict=True)
                 ],
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return len(todo)
 
 
