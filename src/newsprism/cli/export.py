@@ -25,9 +25,10 @@ from newsprism.cli.common import (
     language_code,
     open_store,
 )
+from newsprism.collection.duplicates import index_missing, stored_groups
 from newsprism.collection.export import EXPORT_FORMATS, ExportError, export
 from newsprism.collection.stored import compare_stored
-from newsprism.dedupe import DedupeOptions, DuplicateGroup, index_missing, stored_groups
+from newsprism.dedupe import DedupeOptions, DuplicateGroup
 from newsprism.errors import NewsprismError
 from newsprism.model import Coverage
 from newsprism.pipeline.run import PipelineOptions

@@ -33,8 +33,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from newsprism.collection.duplicates import stored_links
 from newsprism.collection.ingest import CSV_COLUMNS
-from newsprism.dedupe import group_of, stored_links
+from newsprism.dedupe import group_of
 from newsprism.errors import NewsprismError
 from newsprism.model import Article
 from newsprism.serialize import article_to_dict

@@ -34,6 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from newsprism.collection.duplicates import index_article, index_missing
 from newsprism.collection.engines import Engine, EngineOptions, open_engine
 from newsprism.collection.stories import StoryOptions, StoryUpdate, save_story_docs, update_stories
 from newsprism.collection.tasks import (
@@ -43,7 +44,7 @@ from newsprism.collection.tasks import (
     annotate_partition,
     read_files,
 )
-from newsprism.dedupe import DedupeOptions, index_article, index_missing
+from newsprism.dedupe import DedupeOptions
 from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, _annotate_cached, _failure
 from newsprism.read import ReadOptions

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from newsprism.dedupe import DedupeOptions, duplicate_groups, stored_links
+from newsprism.collection.duplicates import stored_links
+from newsprism.dedupe import DedupeOptions, duplicate_groups
 from newsprism.embed.sentences import Embedder
 from newsprism.model import Article, Coverage, Failure
 from newsprism.pipeline.run import PipelineOptions, compare_annotated

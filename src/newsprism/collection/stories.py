@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
-from newsprism.dedupe import DedupeOptions, count_independent, stored_links
+from newsprism.collection.duplicates import stored_links
+from newsprism.dedupe import DedupeOptions, count_independent
 from newsprism.embed.sentences import Embedder
 from newsprism.errors import InputError
 from newsprism.store.db import Store, chunks
