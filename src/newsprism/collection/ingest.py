@@ -24,7 +24,6 @@ read successfully forgets its earlier failures.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -49,7 +48,14 @@ from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, _annotate_cached, _failure
 from newsprism.read import ReadOptions
 from newsprism.read.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_csv, read_file
-from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store, content_hash
+from newsprism.store import (
+    ArticleInfo,
+    ArticleQuery,
+    ConstraintFailed,
+    SearchHit,
+    Store,
+    content_hash,
+)
 from newsprism.store.entities import EntityLinker
 from newsprism.timings import Timings
 
@@ -178,10 +184,8 @@ def _write_annotated(
     started = time.perf_counter()
     try:
         stored = store.add(annotated)
-    except sqlite3.Error as err:
-        if not isinstance(err, sqlite3.IntegrityError):
-            raise  # the store's problem (disk full, locked), not the document's
-        tally.fail(_failure(where, err), store)  # annotations the schema refuses
+    except ConstraintFailed as err:  # annotations the schema refuses; other store errors
+        tally.fail(_failure(where, err), store)  # (disk full, locked) propagate
         return None
     finally:
         if timings is not None:

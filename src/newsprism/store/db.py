@@ -29,6 +29,7 @@ from newsprism.store.transaction import immediate_transaction
 __all__ = [
     "ArticleInfo",
     "ArticleQuery",
+    "ConstraintFailed",
     "FailureRow",
     "SearchHit",
     "Store",
@@ -41,6 +42,12 @@ class StoreError(NewsprismError):
     """The collection file cannot be opened, or a query is not valid."""
 
     default_hint = "check the --db path (a newsprism collection made by `newsprism ingest`)"
+
+
+ConstraintFailed = sqlite3.IntegrityError
+"""What :meth:`Store.add` raises when the schema refuses an article's annotations (a
+constraint fails: two sentences with one index…): the document's problem, not the
+store's. Nothing of the article is stored."""
 
 
 def content_hash(text: str) -> str:
@@ -351,6 +358,11 @@ class Store:
         row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,))
         found = row.fetchone()
         return str(found[0]) if found else None
+
+    def has_url(self, url: str) -> bool:
+        """Whether an article was stored from ``url`` (as its ``path`` or its ``url``)."""
+        sql = "SELECT 1 FROM articles WHERE path = ? OR url = ? LIMIT 1"
+        return self._conn.execute(sql, (url, url)).fetchone() is not None
 
     def get(self, ident: str) -> Article | None:
         """The article ``ident`` with all its annotations, equal to what was stored
