@@ -27,7 +27,8 @@ def register(main: click.Group) -> None:
     @format_option
     def embed_command(db: Path, fmt: str) -> None:
         """Compute sentence vectors for the stored articles that have none."""
-        from newsprism.store.vectors import embed_stored, embedded_count
+        from newsprism.collection.vectors import embed_stored
+        from newsprism.store.vectors import embedded_count
 
         with open_store(db) as store:
             try:
@@ -48,7 +49,7 @@ def register(main: click.Group) -> None:
     @format_option
     def similar_command(query: str, db: Path, limit: int, fmt: str) -> None:
         """The stored sentences closest in meaning to QUERY (run `newsprism embed` first)."""
-        from newsprism.store.vectors import nearest
+        from newsprism.collection.vectors import nearest
 
         with open_store(db) as store:
             try:
