@@ -35,6 +35,7 @@ from typing import Any
 
 from newsprism.collection.duplicates import index_article, index_missing
 from newsprism.collection.engines import Engine, EngineOptions, open_engine
+from newsprism.collection.entities import EntityLinker
 from newsprism.collection.stories import StoryOptions, StoryUpdate, save_story_docs, update_stories
 from newsprism.collection.tasks import (
     FileInput,
@@ -56,7 +57,6 @@ from newsprism.store import (
     Store,
     content_hash,
 )
-from newsprism.store.entities import EntityLinker
 from newsprism.timings import Timings
 
 __all__ = [
