@@ -107,3 +107,27 @@ def test_the_write_lock_is_taken_on_entry(store: Store) -> None:
     with pytest.raises(sqlite3.OperationalError), store.transaction(), store.transaction():
         pass  # not re-entrant
     assert not store.connection.in_transaction
+
+
+def test_an_article_the_schema_refuses_is_a_failure_and_ingest_goes_on(tmp_path: Path) -> None:
+    from newsprism.collection.ingest import IngestOptions, ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "kept.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    (folder / "refused.txt").write_text("Storm closes harbour\n\nThe storm closed it.\n")
+    with Store(tmp_path / "c.db") as store:
+        store.connection.execute(  # a constraint that fails on one article's annotations
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.sentences"
+            " WHEN new.text LIKE '%storm closed%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+        summary = ingest([folder], store, IngestOptions(stories=None))
+        assert (summary.ingested, summary.failed) == (1, 1)
+        (failure,) = summary.failures
+        assert failure.path.endswith("refused.txt") and "refused" in failure.reason
+        assert not store.connection.in_transaction
+        assert [a.id for a in store.articles()] == ["kept"]  # nothing of the refused one
+        kept = store.get("kept")
+        assert kept is not None
+        (count,) = store.connection.execute("SELECT count(*) FROM sentences").fetchone()
+        assert count == len(kept.sentences)
