@@ -88,6 +88,9 @@ class StoryInfo:
     last_seen: date | None
 
 
+# --- story_docs -------------------------------------------------------------------------
+
+
 def _stored(doc: StoryDoc) -> StoredStoryDoc:
     return StoredStoryDoc(doc.id, doc.language, doc.published, doc.anchor, doc.terms,
                           doc.names, doc.vector, doc.title, doc.source)  # fmt: skip
