@@ -7,7 +7,7 @@ Usage::
 
 Builds a collection (a temporary SQLite file) of ``--articles`` synthetic articles
 with the public :class:`~newsprism.store.Store` API, then links them one after the
-other with one :class:`~newsprism.store.entities.EntityLinker`, as an ingest run does,
+other with one :class:`~newsprism.collection.entities.EntityLinker`, as an ingest run does,
 and prints the linking cost per article and mentions per second over the articles
 linked since the previous checkpoint (1k, 5k, 10k, 20k …): a flat cost per article
 means linking does not slow down as the collection grows. The first ``--reference``
@@ -35,10 +35,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from newsprism.collection.entities import EntityLinker  # noqa: E402
 from newsprism.link.names import LinkOptions  # noqa: E402
 from newsprism.model import Article, Mention  # noqa: E402
 from newsprism.store import Store  # noqa: E402
-from newsprism.store.entities import EntityLinker  # noqa: E402
 
 CHECKPOINTS = (1_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 _ONSETS = ["b", "br", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "kh", "kr", "l", "m",

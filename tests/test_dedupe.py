@@ -18,6 +18,12 @@ from click.testing import CliRunner
 
 from newsprism.cli.collection import register as register_collection
 from newsprism.cli.export import register
+from newsprism.collection.duplicates import (
+    independent_sources,
+    index_missing,
+    stored_groups,
+    stored_links,
+)
 from newsprism.collection.ingest import IngestOptions, ingest
 from newsprism.dedupe import (
     DedupeOptions,
@@ -25,13 +31,9 @@ from newsprism.dedupe import (
     count_independent,
     duplicate_groups,
     find_near_duplicates,
-    independent_sources,
-    index_missing,
     shingles,
     signature,
     similarity,
-    stored_groups,
-    stored_links,
 )
 from newsprism.model import Article
 from newsprism.store import Store

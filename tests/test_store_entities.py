@@ -14,10 +14,12 @@ from click.testing import CliRunner
 
 from newsprism.cli.collection import register as register_collection
 from newsprism.cli.vectors import register
+from newsprism.collection.entities import link_missing, link_stored
 from newsprism.collection.ingest import ingest
+from newsprism.collection.vectors import embed_stored, nearest
 from newsprism.store import Store
-from newsprism.store.entities import entities, link_missing, link_stored, prune_entities
-from newsprism.store.vectors import embed_stored, embedded_count, nearest
+from newsprism.store.entities import entities, prune_entities
+from newsprism.store.vectors import embedded_count
 
 FIRST = (
     "Volodymyr Zelensky visited the front line on Monday. "

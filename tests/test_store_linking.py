@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.collection.entities import EntityLinker, link_missing, link_stored
 from newsprism.link.names import LinkOptions, name_tokens, names_match, tokens_match
 from newsprism.model import Article, Mention
 from newsprism.store import Store
-from newsprism.store.entities import (
-    EntityLinker,
-    entities,
-    link_missing,
-    link_stored,
-    prune_entities,
-)
+from newsprism.store.entities import entities, prune_entities
 
 
 def _zelensky(s: Store) -> list[tuple[int, str, str, tuple[str, ...], int]]:
@@ -368,7 +363,7 @@ def test_a_full_name_absorbs_every_surname_only_entity_in_order(tmp_path: Path) 
 def test_fuzzy_index_finds_every_token_above_the_ratio(ratio: float) -> None:
     from rapidfuzz import fuzz
 
-    from newsprism.store.alias_index import FuzzyIndex
+    from newsprism.link.alias_index import FuzzyIndex
 
     rng = random.Random(int(ratio))
     base = ["zelensky", "kowalenko", "scholz", "sacharowa", "erdogan", "nationalversammlung"]

@@ -20,9 +20,13 @@ With the defaults (128 values, 32 bands of 4) a pair at similarity 0.7 becomes a
 candidate with probability 0.9998, at 0.5 with 0.87 (then refused by the estimate), at
 0.2 with 0.05.
 
-Stored form (``docs/schema.md``): ``minhash`` (one signature per article),
-``minhash_bands`` (the LSH index), ``near_duplicates`` (links: ``article_id`` is the
-later-indexed article, ``duplicate_of`` the earlier one, ``similarity`` the estimate).
+This module is the pure logic (no I/O). Stored form (``docs/schema.md``,
+:mod:`newsprism.store.duplicates`): ``minhash`` (one signature per article,
+:func:`signature_to_bytes`), ``minhash_bands`` (the LSH index, :func:`band_keys`),
+``near_duplicates`` (links: ``article_id`` is the later-indexed article,
+``duplicate_of`` the earlier one, ``similarity`` the estimate); indexing stored
+articles and counting the independent sources among stored ones is
+:mod:`newsprism.collection.duplicates`.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,25 +44,23 @@ import numpy.typing as npt
 from datasketch import MinHash  # type: ignore[import-untyped,unused-ignore]
 
 from newsprism.model import Article
-from newsprism.store import Store
 
 __all__ = [
     "DedupeOptions",
     "DuplicateGroup",
     "NearDuplicate",
     "band_keys",
+    "copy_groups",
     "count_independent",
     "duplicate_groups",
     "find_near_duplicates",
     "group_of",
-    "independent_sources",
-    "index_article",
-    "index_missing",
+    "near_duplicates_of",
     "shingles",
     "signature",
+    "signature_from_bytes",
+    "signature_to_bytes",
     "similarity",
-    "stored_groups",
-    "stored_links",
 ]
 
 Signature = npt.NDArray[np.uint32]
@@ -187,12 +189,27 @@ def band_keys(sig: Signature, options: DedupeOptions) -> list[int]:
     return keys
 
 
-def _to_blob(sig: Signature) -> bytes:
+def signature_to_bytes(sig: Signature) -> bytes:
+    """A signature as stored: its values as little-endian uint32."""
     return sig.astype("<u4").tobytes()
 
 
-def _from_blob(blob: bytes) -> Signature:
-    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+def signature_from_bytes(data: bytes) -> Signature:
+    """The signature stored as ``data`` (see :func:`signature_to_bytes`)."""
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+
+def near_duplicates_of(
+    ident: str, sig: Signature, others: Iterable[tuple[str, Signature]], threshold: float
+) -> list[NearDuplicate]:
+    """Links from article ``ident`` (signature ``sig``) to each of ``others`` (id,
+    signature) at least ``threshold`` similar, in the order of ``others``."""
+    links = []
+    for other, other_sig in others:
+        score = similarity(sig, other_sig)
+        if score >= threshold:
+            links.append(NearDuplicate(ident, other, score))
+    return links
 
 
 # --- in memory (pure) -------------------------------------------------------------------
@@ -262,6 +279,14 @@ def count_independent(ids: Iterable[str], links: Iterable[NearDuplicate]) -> int
     return len(duplicate_groups(set(ids), links))
 
 
+def copy_groups(links: Iterable[NearDuplicate]) -> list[DuplicateGroup]:
+    """The groups of two or more articles that ``links`` connect, largest first."""
+    found = list(links)
+    linked = {x for link in found for x in (link.article_id, link.duplicate_of)}
+    groups = [g for g in duplicate_groups(linked, found) if len(g.ids) > 1]
+    return sorted(groups, key=lambda g: (-len(g.ids), g.ids[0]))
+
+
 def group_of(links: Iterable[NearDuplicate]) -> dict[str, str]:
     """For each linked article, the smallest id of its group (unlinked ones are absent)."""
     linked = {x for link in links for x in (link.article_id, link.duplicate_of)}
@@ -270,137 +295,3 @@ def group_of(links: Iterable[NearDuplicate]) -> dict[str, str]:
         for ident in group.ids:
             found[ident] = group.ids[0]
     return found
-
-
-# --- in a store -------------------------------------------------------------------------
-
-
-def index_article(
-    store: Store, ident: str, text: str, options: DedupeOptions | None = None
-) -> list[NearDuplicate]:
-    """Add the stored article ``ident`` (whose text is ``text``) to the near-duplicate
-    index and link it to the stored articles it resembles, in one transaction.
-
-    Returns the new links. An article already indexed with the same scheme is left
-    as it is (no new links).
-    """
-    opts = options or DedupeOptions()
-    sig = signature(text, opts)
-    c = store.connection
-    c.execute("BEGIN IMMEDIATE")
-    try:
-        row = c.execute("SELECT scheme FROM minhash WHERE article_id = ?", (ident,)).fetchone()
-        if row is not None and row[0] == opts.scheme:
-            c.execute("COMMIT")
-            return []
-        c.execute("DELETE FROM minhash WHERE article_id = ?", (ident,))
-        c.execute("DELETE FROM minhash_bands WHERE article_id = ?", (ident,))
-        if sig is None:  # no words: indexed as nothing, never linked
-            c.execute(
-                "INSERT INTO minhash (article_id, scheme, signature) VALUES (?, ?, ?)",
-                (ident, opts.scheme, b""),
-            )
-            c.execute("COMMIT")
-            return []
-        keys = band_keys(sig, opts)
-        candidates: set[str] = set()
-        for band, key in enumerate(keys):
-            found = c.execute(
-                "SELECT article_id FROM minhash_bands WHERE band = ? AND key = ?", (band, key)
-            )
-            candidates.update(r[0] for r in found)
-        candidates.discard(ident)
-        links = []
-        for other in sorted(candidates):
-            got = c.execute(
-                "SELECT signature FROM minhash WHERE article_id = ? AND scheme = ?",
-                (other, opts.scheme),
-            ).fetchone()
-            if got is None or not got[0]:
-                continue
-            score = similarity(sig, _from_blob(got[0]))
-            if score >= opts.threshold:
-                links.append(NearDuplicate(ident, other, score))
-        c.execute(
-            "INSERT INTO minhash (article_id, scheme, signature) VALUES (?, ?, ?)",
-            (ident, opts.scheme, _to_blob(sig)),
-        )
-        c.executemany(
-            "INSERT INTO minhash_bands (article_id, band, key) VALUES (?, ?, ?)",
-            [(ident, band, key) for band, key in enumerate(keys)],
-        )
-        c.executemany(
-            "INSERT OR REPLACE INTO near_duplicates (article_id, duplicate_of, similarity)"
-            " VALUES (?, ?, ?)",
-            [(x.article_id, x.duplicate_of, x.similarity) for x in links],
-        )
-        c.execute("COMMIT")
-    except BaseException:
-        c.execute("ROLLBACK")
-        raise
-    return links
-
-
-def _unindexed(store: Store, scheme: str, batch: int = 500) -> Iterator[tuple[str, str]]:
-    last = ""
-    while True:
-        rows = store.connection.execute(
-            "SELECT a.id, a.text FROM articles a LEFT JOIN minhash m ON m.article_id = a.id"
-            " WHERE a.id > ? AND (m.scheme IS NULL OR m.scheme != ?) ORDER BY a.id LIMIT ?",
-            (last, scheme, batch),
-        ).fetchall()
-        if not rows:
-            return
-        yield from ((str(ident), str(text)) for ident, text in rows)
-        last = rows[-1][0]
-
-
-def index_missing(store: Store, options: DedupeOptions | None = None) -> int:
-    """Index every stored article not yet indexed with ``options``' scheme (articles
-    ingested before near-duplicate detection existed, or after an interruption).
-    Returns how many were indexed."""
-    opts = options or DedupeOptions()
-    count = 0
-    for ident, text in _unindexed(store, opts.scheme):
-        index_article(store, ident, text, opts)
-        count += 1
-    return count
-
-
-def stored_links(store: Store, min_similarity: float = 0.0) -> list[NearDuplicate]:
-    """The stored near-duplicate links with at least ``min_similarity``."""
-    rows = store.connection.execute(
-        "SELECT article_id, duplicate_of, similarity FROM near_duplicates"
-        " WHERE similarity >= ? ORDER BY article_id, duplicate_of",
-        (min_similarity,),
-    )
-    return [NearDuplicate(a, b, float(s)) for a, b, s in rows]
-
-
-def stored_groups(store: Store, min_similarity: float = 0.0) -> list[DuplicateGroup]:
-    """Groups of two or more stored near-duplicates, largest first."""
-    links = stored_links(store, min_similarity)
-    linked = {x for link in links for x in (link.article_id, link.duplicate_of)}
-    groups = [g for g in duplicate_groups(linked, links) if len(g.ids) > 1]
-    return sorted(groups, key=lambda g: (-len(g.ids), g.ids[0]))
-
-
-def independent_sources(
-    items: Sequence[Article] | Sequence[str],
-    store: Store | None = None,
-    options: DedupeOptions | None = None,
-) -> int:
-    """How many independent sources ``items`` are: near-duplicates count once.
-
-    Articles are compared in memory (``options``); article ids need ``store`` and use
-    its stored links (at least ``options.threshold`` similar).
-    """
-    opts = options or DedupeOptions()
-    articles = [x for x in items if isinstance(x, Article)]
-    if len(articles) == len(items):
-        ids = [a.id for a in articles]
-        return count_independent(ids, find_near_duplicates(articles, opts))
-    if store is None:
-        raise ValueError("counting independent sources of article ids needs the store")
-    ids = [x if isinstance(x, str) else x.id for x in items]
-    return count_independent(ids, stored_links(store, opts.threshold))

@@ -33,12 +33,14 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from newsprism.collection.duplicates import stored_links
 from newsprism.collection.ingest import CSV_COLUMNS
-from newsprism.dedupe import group_of, stored_links
+from newsprism.dedupe import group_of
 from newsprism.errors import NewsprismError
 from newsprism.model import Article
 from newsprism.serialize import article_to_dict
 from newsprism.store import ArticleQuery, Store
+from newsprism.store.export import article_stamps
 
 __all__ = [
     "CSV_EXPORT_COLUMNS",
@@ -75,45 +77,18 @@ class StoredArticle:
     duplicate_group: str
 
 
-def _where(query: ArticleQuery) -> tuple[str, list[Any]]:
-    clauses, params = ["id > ?"], []
-    for column, value in (("source", query.source), ("language", query.language)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if query.since is not None:
-        clauses.append("published >= ?")
-        params.append(query.since.isoformat())
-    if query.until is not None:
-        clauses.append("published <= ?")
-        params.append(query.until.isoformat())
-    return " AND ".join(clauses), params
-
-
 def iter_stored(
     store: Store, query: ArticleQuery | None = None, batch: int = 200
 ) -> Iterator[StoredArticle]:
     """The stored articles matching ``query`` (filters and limit), in id order, read
     ``batch`` at a time."""
-    q = query or ArticleQuery()
-    where, params = _where(q)
     groups = group_of(stored_links(store))
-    left = q.limit if q.limit is not None else -1
-    last = ""
-    while left != 0:
-        size = batch if left < 0 else min(batch, left)
-        rows = store.connection.execute(
-            f"SELECT id, content_hash, ingested_at FROM articles WHERE {where} ORDER BY id LIMIT ?",
-            [last, *params, size],
-        ).fetchall()
-        if not rows:
-            return
-        for ident, digest, at in rows:
-            article = store.get(ident)
-            if article is not None:  # deleted meanwhile
-                yield StoredArticle(article, digest, at, groups.get(ident, ident))
-        last = rows[-1][0]
-        left = -1 if left < 0 else left - len(rows)
+    for stamp in article_stamps(store, query, batch):
+        article = store.get(stamp.id)
+        if article is not None:  # deleted meanwhile
+            yield StoredArticle(
+                article, stamp.content_hash, stamp.ingested_at, groups.get(stamp.id, stamp.id)
+            )
 
 
 def _extra(item: StoredArticle) -> dict[str, str]:

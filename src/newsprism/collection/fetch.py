@@ -245,11 +245,6 @@ def page_articles(
 # --- fetching into a store --------------------------------------------------------------
 
 
-def _known(store: Store, url: str) -> bool:
-    sql = "SELECT 1 FROM articles WHERE path = ? OR url = ? LIMIT 1"
-    return store.connection.execute(sql, (url, url)).fetchone() is not None
-
-
 class _Run:
     def __init__(self, store: Store, options: FetchOptions) -> None:
         self.store = store
@@ -268,7 +263,7 @@ class _Run:
     def page(self, client: Any, url: str, item: FeedItem | None, allow_feed: bool) -> list[str]:
         """Fetch and store ``url``; returns the item links when it is a feed."""
         store, opts = self.store, self.options
-        if not opts.refetch and _known(store, url):
+        if not opts.refetch and store.has_url(url):
             self.writer.duplicate()
             return []
         try:

@@ -36,10 +36,11 @@ from newsprism.collection.browse import (
     StoryData,
     StoryHit,
 )
+from newsprism.collection.duplicates import index_missing, stored_groups
 from newsprism.collection.ingest import IngestOptions, IngestProgress, IngestSummary, ingest
 from newsprism.collection.stored import compare_stored, load_stored
 from newsprism.collection.stories import StoryInfo, story_history
-from newsprism.dedupe import DedupeOptions, DuplicateGroup, index_missing, stored_groups
+from newsprism.dedupe import DedupeOptions, DuplicateGroup
 from newsprism.model import Article, Coverage, Failure
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.store import ArticleInfo, ArticleQuery, FailureRow, SearchHit, Store
@@ -282,7 +283,8 @@ class Collection:
 
     def embed(self) -> EmbedSummary:
         """Compute sentence vectors for the stored articles that have none."""
-        from newsprism.store.vectors import embed_stored, embedded_count
+        from newsprism.collection.vectors import embed_stored
+        from newsprism.store.vectors import embedded_count
 
         added = embed_stored(self._store)
         return EmbedSummary(added, embedded_count(self._store))
@@ -290,7 +292,7 @@ class Collection:
     def similar(self, text: str, limit: int = 10) -> list[SimilarSentence]:
         """The ``limit`` stored sentences closest in meaning to ``text`` (after
         :meth:`embed`), closest first."""
-        from newsprism.store.vectors import nearest
+        from newsprism.collection.vectors import nearest
 
         found = nearest(self._store, text, limit)
         return [

@@ -24,7 +24,6 @@ read successfully forgets its earlier failures.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +33,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from newsprism.collection.duplicates import index_article, index_missing
 from newsprism.collection.engines import Engine, EngineOptions, open_engine
+from newsprism.collection.entities import EntityLinker
 from newsprism.collection.stories import StoryOptions, StoryUpdate, save_story_docs, update_stories
 from newsprism.collection.tasks import (
     FileInput,
@@ -43,13 +44,19 @@ from newsprism.collection.tasks import (
     annotate_partition,
     read_files,
 )
-from newsprism.dedupe import DedupeOptions, index_article, index_missing
+from newsprism.dedupe import DedupeOptions
 from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, _annotate_cached, _failure
 from newsprism.read import ReadOptions
 from newsprism.read.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_file
-from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store, content_hash
-from newsprism.store.entities import EntityLinker
+from newsprism.store import (
+    ArticleInfo,
+    ArticleQuery,
+    ConstraintFailed,
+    SearchHit,
+    Store,
+    content_hash,
+)
 from newsprism.timings import Timings
 
 __all__ = [
@@ -177,10 +184,8 @@ def _write_annotated(
     started = time.perf_counter()
     try:
         stored = store.add(annotated)
-    except sqlite3.Error as err:
-        if not isinstance(err, sqlite3.IntegrityError):
-            raise  # the store's problem (disk full, locked), not the document's
-        tally.fail(_failure(where, err), store)  # annotations the schema refuses
+    except ConstraintFailed as err:  # annotations the schema refuses; other store errors
+        tally.fail(_failure(where, err), store)  # (disk full, locked) propagate
         return None
     finally:
         if timings is not None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from newsprism.dedupe import DedupeOptions, duplicate_groups, stored_links
+from newsprism.collection.duplicates import stored_links
+from newsprism.collection.vectors import stored_embedder
+from newsprism.dedupe import DedupeOptions, duplicate_groups
 from newsprism.embed.sentences import Embedder
 from newsprism.model import Article, Coverage, Failure
 from newsprism.pipeline.run import PipelineOptions, compare_annotated
 from newsprism.store import Store
-from newsprism.store.vectors import stored_embedder
 from newsprism.timings import Timings
 
 __all__ = ["compare_stored", "duplicate_note", "load_stored"]

@@ -1,26 +1,40 @@
-"""Stories in the collection: features, stories, memberships and their history.
+"""Stories in the collection: put stored articles into stories, and list them.
 
 ``update_stories`` is what ingest calls: it turns the new articles into
 ``StoryDoc`` s (stored in ``story_docs`` so they are never recomputed), restores the
 active stories from the store, clusters the new articles and writes every event, all
 in one transaction. Story ids never change; a story merged into an older one keeps a
-``merged_into`` pointer, so an old id still leads to its story.
+``merged_into`` pointer, so an old id still leads to its story. The tables are read
+and written by :mod:`newsprism.store.stories` (which also answers
+:func:`resolve_story`, :func:`story_members` and :func:`story_history`); clustering is
+:mod:`newsprism.stories`.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
-import numpy as np
-
-from newsprism.dedupe import DedupeOptions, count_independent, stored_links
+from newsprism.collection.duplicates import stored_links
+from newsprism.dedupe import DedupeOptions, count_independent
 from newsprism.embed.sentences import Embedder
-from newsprism.errors import InputError
-from newsprism.store.db import Store, chunks
+from newsprism.store.db import Store
+from newsprism.store.stories import (
+    StoredStoryDoc,
+    StoryEventRow,
+    StoryNotFound,
+    active_stories,
+    live_stories,
+    read_story_docs,
+    resolve_story,
+    story_article_ids,
+    story_history,
+    story_members,
+    unassigned_articles,
+    write_story_docs,
+    write_story_events,
+)
 from newsprism.stories.bag import Bag
 from newsprism.stories.cluster import ClusterOptions, Story, StoryClusterer, StoryEvent
 from newsprism.stories.features import StoryDoc
@@ -39,12 +53,6 @@ __all__ = [
     "story_members",
     "update_stories",
 ]
-
-
-class StoryNotFound(InputError):
-    """No story has this id."""
-
-    default_hint = "list the stories with `newsprism stories --db FILE`"
 
 
 @dataclass(frozen=True)
@@ -80,115 +88,53 @@ class StoryInfo:
     last_seen: date | None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 # --- story_docs -------------------------------------------------------------------------
 
 
-def _save_docs(conn: sqlite3.Connection, docs: Sequence[StoryDoc]) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO story_docs VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                d.id,
-                d.language,
-                _iso(d.published),
-                d.anchor,
-                json.dumps(d.terms, ensure_ascii=False),
-                json.dumps(d.names, ensure_ascii=False),
-                np.asarray(d.vector, dtype="<f4").tobytes(),
-            )
-            for d in docs
-        ],
-    )
+def _stored(doc: StoryDoc) -> StoredStoryDoc:
+    return StoredStoryDoc(doc.id, doc.language, doc.published, doc.anchor, doc.terms,
+                          doc.names, doc.vector, doc.title, doc.source)  # fmt: skip
 
 
-def _load_docs(conn: sqlite3.Connection, ids: Sequence[str]) -> list[StoryDoc]:
-    out: list[StoryDoc] = []
-    for part, marks in chunks(ids):
-        rows = conn.execute(
-            "SELECT d.article_id, d.language, d.published, d.anchor, d.terms, d.names,"
-            " d.vector, a.title, a.source FROM story_docs d JOIN articles a"
-            f" ON a.id = d.article_id WHERE d.article_id IN ({marks})",
-            part,
-        )
-        for ident, lang, pub, anchor, terms, names, blob, title, source in rows:
-            out.append(
-                StoryDoc(
-                    id=ident,
-                    language=lang,
-                    published=_day(pub),
-                    anchor=anchor,
-                    terms=json.loads(terms),
-                    names=json.loads(names),
-                    vector=np.frombuffer(blob, dtype="<f4").copy(),
-                    title=title,
-                    source=source,
-                )
-            )
-    return out
+def _doc(row: StoredStoryDoc) -> StoryDoc:
+    return StoryDoc(row.id, row.language, row.published, row.anchor, row.terms, row.names,
+                    row.vector, row.title, row.source)  # fmt: skip
+
+
+def _load_docs(store: Store, ids: Sequence[str]) -> list[StoryDoc]:
+    return [_doc(row) for row in read_story_docs(store, ids)]
+
+
+def _members(store: Store, sid: str) -> list[StoryDoc]:
+    return _load_docs(store, story_article_ids(store, sid))
 
 
 def save_story_docs(store: Store, docs: Sequence[StoryDoc]) -> None:
     """Keep the ``StoryDoc`` s of stored articles (computed where the articles were
     annotated), so that ``update_stories`` does not compute them again."""
-    conn = store.connection
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        _save_docs(conn, docs)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    with store.transaction():
+        write_story_docs(store, [_stored(d) for d in docs])
 
 
 # --- restoring and writing --------------------------------------------------------------
 
 
-def _members(conn: sqlite3.Connection, sid: str) -> list[StoryDoc]:
-    query = "SELECT article_id FROM story_articles WHERE story_id = ?"
-    return _load_docs(conn, [r[0] for r in conn.execute(query, (sid,))])
-
-
-def _restore(conn: sqlite3.Connection, opts: ClusterOptions) -> StoryClusterer:
-    clusterer = StoryClusterer(opts, members=lambda sid: _members(conn, sid))
-    newest = conn.execute(
-        "SELECT max(last_seen) FROM stories WHERE merged_into IS NULL"
-    ).fetchone()[0]
-    oldest = (
-        date.fromordinal(date.fromisoformat(newest).toordinal() - opts.active_days).isoformat()
-        if newest
-        else None
-    )
-    rows = conn.execute(
-        "SELECT id, title, first_seen, last_seen FROM stories WHERE merged_into IS NULL"
-        " AND (last_seen IS NULL OR ? IS NULL OR last_seen >= ?)"
-        " ORDER BY updated_at DESC, id LIMIT ?",
-        (oldest, oldest, opts.max_active),
-    ).fetchall()
-    for sid, title, first, last in rows:
-        docs = _members(conn, sid)
+def _restore(store: Store, opts: ClusterOptions) -> StoryClusterer:
+    clusterer = StoryClusterer(opts, members=lambda sid: _members(store, sid))
+    for active in active_stories(store, opts.active_days, opts.max_active):
+        docs = _members(store, active.id)
         if not docs:
             continue
         bag = Bag.of(*docs)
         bag.prune(opts.max_terms, opts.max_names)
-        clusterer.restore(Story(sid, title, bag, _day(first), _day(last), 0))
+        clusterer.restore(
+            Story(active.id, active.title, bag, active.first_seen, active.last_seen, 0)
+        )
     return clusterer
 
 
-def _write(conn: sqlite3.Connection, events: Iterable[StoryEvent], clusterer: StoryClusterer,
+def _write(store: Store, events: Sequence[StoryEvent], clusterer: StoryClusterer,
            docs: dict[str, StoryDoc]) -> StoryUpdate:  # fmt: skip
-    now = _now()
     counts = dict.fromkeys(("created", "joined", "merged", "split", "moved"), 0)
     touched: dict[str, None] = {}
     for e in events:
@@ -196,66 +142,20 @@ def _write(conn: sqlite3.Connection, events: Iterable[StoryEvent], clusterer: St
         touched[e.story] = None
         if e.kind == "split" and e.other is not None:
             touched[e.other] = None
-        conn.execute(
-            "INSERT INTO story_events (at, kind, story_id, other_id, article_id, score, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now, e.kind, e.story, e.other, e.article, e.score, e.reason),
-        )
-        if e.kind == "created" and e.article is not None:
-            title = docs[e.article].title if e.article in docs else ""
-            conn.execute(
-                "INSERT OR IGNORE INTO stories (id, title, founder, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (e.story, title, e.article, now, now),
-            )
-        if e.kind == "split" and e.article is not None:
-            conn.execute(
-                "INSERT INTO stories (id, title, founder, created_at, updated_at)"
-                " VALUES (?, coalesce((SELECT title FROM articles WHERE id = ?), ''), ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET merged_into = NULL",
-                (e.story, e.article, e.article, now, now),
-            )  # a story once merged away comes back when its founder's part splits off
-        if e.kind == "merged" and e.other is not None:
-            conn.execute(
-                "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (e.story, e.other)
-            )
-            conn.execute(
-                "UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?",
-                (e.story, now, e.other),
-            )
-            conn.execute(
-                "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (e.story, e.other)
-            )
-        elif e.article is not None:
-            conn.execute(
-                "INSERT OR REPLACE INTO story_articles VALUES (?, ?, ?, ?)",
-                (e.article, e.story, e.score, e.reason),
-            )
-    for sid in touched:
-        story = clusterer.active.get(sid)
-        if story is not None:
-            conn.execute(
-                "UPDATE stories SET first_seen = ?, last_seen = ?, updated_at = ? WHERE id = ?",
-                (_iso(story.first_seen), _iso(story.last_seen), now, sid),
-            )
+    spans = {
+        sid: (story.first_seen, story.last_seen)
+        for sid in touched
+        if (story := clusterer.active.get(sid)) is not None
+    }
+    write_story_events(
+        store,
+        [StoryEventRow(e.kind, e.story, e.article, e.other, e.score, e.reason) for e in events],
+        {ident: doc.title for ident, doc in docs.items()},
+        spans,
+    )
     return StoryUpdate(
         len(docs), counts["created"], counts["joined"], counts["merged"], counts["split"]
     )
-
-
-def _unassigned(conn: sqlite3.Connection, ids: Iterable[str] | None) -> list[str]:
-    if ids is None:
-        rows = conn.execute(
-            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"
-            " ORDER BY published IS NULL, published, ingested_at, id"
-        )
-        return [r[0] for r in rows]
-    wanted = list(dict.fromkeys(ids))
-    done: set[str] = set()
-    for part, marks in chunks(wanted):
-        query = f"SELECT article_id FROM story_articles WHERE article_id IN ({marks})"
-        done.update(r[0] for r in conn.execute(query, part))
-    return [i for i in wanted if i not in done]
 
 
 def update_stories(
@@ -269,100 +169,40 @@ def update_stories(
     """Put the stored articles ``ids`` (default: every article in no story yet) into
     stories. Articles already in a story are left where they are."""
     opts = options or StoryOptions()
-    conn = store.connection
-    todo = _unassigned(conn, ids)
+    todo = unassigned_articles(store, ids)
     if not todo:
         return StoryUpdate(0, 0, 0, 0)
-    known = {d.id: d for d in _load_docs(conn, todo)}
+    known = {d.id: d for d in _load_docs(store, todo)}
     missing = [i for i in todo if i not in known]
     articles = [a for a in (store.get(i) for i in missing) if a is not None and a.language]
     fresh = story_docs(articles, opts.prepare, embedder, timings) if articles else []
     docs = {**known, **{d.id: d for d in fresh}}
     ordered = [docs[i] for i in todo if i in docs]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        _save_docs(conn, fresh)
-        clusterer = _restore(conn, opts.cluster)
+    with store.transaction():
+        write_story_docs(store, [_stored(d) for d in fresh])
+        clusterer = _restore(store, opts.cluster)
         events = clusterer.add(ordered)
-        update = _write(conn, events, clusterer, docs)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        update = _write(store, events, clusterer, docs)
     return update
 
 
 # --- reading ----------------------------------------------------------------------------
 
 
-def resolve_story(store: Store, ident: str) -> str:
-    """The live id of story ``ident`` (following merges); :class:`StoryNotFound` if none."""
-    seen: set[str] = set()
-    current = ident
-    while current not in seen:
-        seen.add(current)
-        row = store.connection.execute(
-            "SELECT merged_into FROM stories WHERE id = ?", (current,)
-        ).fetchone()
-        if row is None:
-            raise StoryNotFound(f"{ident}: no such story")
-        if row[0] is None:
-            return current
-        current = row[0]
-    return current
-
-
-def story_members(store: Store, ident: str) -> list[str]:
-    """The article ids of story ``ident``, oldest first."""
-    sid = resolve_story(store, ident)
-    rows = store.connection.execute(
-        "SELECT a.id FROM story_articles s JOIN articles a ON a.id = s.article_id"
-        " WHERE s.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
-        (sid,),
-    )
-    return [r[0] for r in rows]
-
-
-def story_history(store: Store, ident: str) -> list[dict[str, object]]:
-    """The events of story ``ident`` (and of the stories merged into it, and the splits
-    off it), oldest first."""
-    sid = resolve_story(store, ident)
-    query = "SELECT id FROM stories WHERE merged_into = ?"
-    merged = [r[0] for r in store.connection.execute(query, (sid,))]
-    ids = [sid, *merged]
-    marks = ",".join("?" * len(ids))
-    rows = store.connection.execute(
-        "SELECT at, kind, story_id, other_id, article_id, score, reason FROM story_events"
-        f" WHERE story_id IN ({marks}) OR (kind = 'split' AND other_id IN ({marks}))"
-        " ORDER BY id",
-        [*ids, *ids],
-    )
-    keys = ("at", "kind", "story", "other", "article", "score", "reason")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
-
-
 def list_stories(
     store: Store, *, min_articles: int = 1, language: str | None = None, limit: int | None = None
 ) -> list[StoryInfo]:
     """The live stories, largest and most recent first."""
-    conn = store.connection
     links = stored_links(store, DedupeOptions().threshold)
-    rows = conn.execute(
-        "SELECT s.id, s.title, s.first_seen, s.last_seen, group_concat(a.id, char(31)),"
-        " group_concat(coalesce(a.language, '?'), char(31)),"
-        " count(DISTINCT coalesce(a.source, a.id)) FROM stories s"
-        " JOIN story_articles m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id"
-        " WHERE s.merged_into IS NULL GROUP BY s.id"
-    ).fetchall()
     out: list[StoryInfo] = []
-    for sid, title, first, last, ids, langs, sources in rows:
-        members = ids.split("\x1f")
-        languages = tuple(sorted(set(langs.split("\x1f"))))
+    for story in live_stories(store):
+        members = list(story.members)
+        languages = tuple(sorted(set(story.languages)))
         if len(members) < min_articles or (language and language not in languages):
             continue
         out.append(
-            StoryInfo(sid, title, len(members), count_independent(members, links), sources,
-                      languages, _day(first), _day(last))
+            StoryInfo(story.id, story.title, len(members), count_independent(members, links),
+                      story.sources, languages, story.first_seen, story.last_seen)
         )  # fmt: skip
     out.sort(key=lambda s: (-s.articles, -(s.last_seen or date.min).toordinal(), s.id))
     return out[:limit] if limit else out

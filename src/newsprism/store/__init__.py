@@ -7,6 +7,7 @@ files into it. Stages never touch the store: the pipeline reads and writes it.
 from newsprism.store.db import (
     ArticleInfo,
     ArticleQuery,
+    ConstraintFailed,
     FailureRow,
     SearchHit,
     Store,
@@ -19,6 +20,7 @@ __all__ = [
     "MIGRATIONS",
     "ArticleInfo",
     "ArticleQuery",
+    "ConstraintFailed",
     "FailureRow",
     "SchemaError",
     "SearchHit",

@@ -14,6 +14,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,10 +24,12 @@ from typing import Any
 from newsprism.errors import NewsprismError
 from newsprism.model import Article, DateRef, Failure, Mention, Quantity, Quote, Sentence
 from newsprism.store.schema import MIGRATIONS, SchemaError, migrate, schema_version
+from newsprism.store.transaction import immediate_transaction
 
 __all__ = [
     "ArticleInfo",
     "ArticleQuery",
+    "ConstraintFailed",
     "FailureRow",
     "SearchHit",
     "Store",
@@ -39,6 +42,12 @@ class StoreError(NewsprismError):
     """The collection file cannot be opened, or a query is not valid."""
 
     default_hint = "check the --db path (a newsprism collection made by `newsprism ingest`)"
+
+
+ConstraintFailed = sqlite3.IntegrityError
+"""What :meth:`Store.add` raises when the schema refuses an article's annotations (a
+constraint fails: two sentences with one index…): the document's problem, not the
+store's. Nothing of the article is stored."""
 
 
 def content_hash(text: str) -> str:
@@ -201,8 +210,14 @@ class Store:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The underlying connection (autocommit mode; use ``BEGIN`` for transactions)."""
+        """The underlying connection (autocommit mode; write through :meth:`transaction`)."""
         return self._conn
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """``with store.transaction():`` — the block's writes are committed together, or,
+        when it raises, rolled back and its exception raised unchanged (``BEGIN
+        IMMEDIATE`` … ``COMMIT``/``ROLLBACK``; see :mod:`newsprism.store.transaction`)."""
+        return immediate_transaction(self._conn)
 
     def close(self) -> None:
         self._conn.close()
@@ -251,19 +266,13 @@ class Store:
         ``<id>-<first 8 hex digits of its content hash>`` (or with a counter after that).
         """
         digest = content_hash(article.text)
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             if self._conn.execute(
                 "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
             ).fetchone():
-                self._conn.execute("ROLLBACK")
                 return None
             ident = self._free_id(article.id, digest)
             self._insert(article, ident, digest, ingested_at or _now())
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         return ident
 
     def _free_id(self, ident: str, digest: str) -> str:
@@ -349,6 +358,11 @@ class Store:
         row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,))
         found = row.fetchone()
         return str(found[0]) if found else None
+
+    def has_url(self, url: str) -> bool:
+        """Whether an article was stored from ``url`` (as its ``path`` or its ``url``)."""
+        sql = "SELECT 1 FROM articles WHERE path = ? OR url = ? LIMIT 1"
+        return self._conn.execute(sql, (url, url)).fetchone() is not None
 
     def get(self, ident: str) -> Article | None:
         """The article ``ident`` with all its annotations, equal to what was stored

@@ -1,47 +1,42 @@
-"""Collection-wide entities: each stored mention linked to one canonical entity.
+"""Collection-wide entities in the store: entities, their aliases, and each stored
+mention's link to one of them (tables ``entities``, ``entity_aliases``,
+``mention_entities``; ``docs/schema.md``).
 
-Linking is incremental: when an article is stored, each of its mentions (its lemma, or
-its surface) is matched against the aliases already known, with the rules of
-cross-document linking (:mod:`newsprism.link.names`): names match when every word matches
-(spelling, transliteration, consonant skeleton); ``Feuerwehrchef Oleksandr Kowalenko``
-joins ``Oleksandr Kowalenko``; a surname alone joins the one multi-word ``PERSON`` whose
-last word it matches. A mention that matches nothing creates an entity. A full name
-seen after its surname alone (``Zelensky``, then ``Volodymyr Zelensky``) absorbs the
-surname-only entity when it is the only full name for it.
-
-An ingest run links through one :class:`EntityLinker`, which keeps the collection's
-entities and aliases in memory (:mod:`newsprism.store.alias_index`), loaded once in
-O(aliases) and updated as it creates, retypes, renames and merges entities. A name is
-looked up by exact blocking instead of a scan: its exact tokens in a dict; otherwise
-the aliases of as many words that share, at the most selective position, a word
-matching the name's (the known words matching a word come from a dict of spellings, a
-dict keyed by consonant skeleton and first letter, and a partition filter for the
-fuzzy ratio, and are cached); the candidates are then checked with ``names_match`` in
-alias order, so results are those of a full scan. The cost per mention depends on how
-many aliases share a matching word, not on the size of the collection; a word never
-seen before costs one partition-filter lookup. Writes by other connections (``PRAGMA
-data_version``) or by other code on the same connection (a per-connection counter kept
-by temporary triggers) make the next :meth:`EntityLinker.link` reload the index, and a
-failed link, rolled back, drops it.
+Plain data in and out: ids, names, aliases with their name tokens (the ASCII,
+lower-cased words of :func:`newsprism.link.names.name_tokens`, joined by spaces). Which
+entity a mention belongs to is decided by :class:`newsprism.collection.entities.EntityLinker`
+over an in-memory :mod:`newsprism.link.alias_index`; it reads and writes through the
+functions here, inside ``Store.transaction()``. :func:`entity_change_version` lets it
+notice writes made meanwhile: SQLite's ``PRAGMA data_version`` counts commits by other
+connections, and a per-connection counter kept by temporary triggers
+(:func:`watch_entity_changes`) counts writes to the entity tables on this one.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from typing import NamedTuple
 
-from newsprism.link.names import LinkOptions, name_tokens
-from newsprism.store.alias_index import AliasIndex
 from newsprism.store.db import Store
 
 __all__ = [
-    "EntityLinker",
     "EntityRow",
+    "add_alias",
+    "alias_rows",
+    "articles_without_links",
+    "clear_mention_links",
+    "create_entity",
     "entities",
-    "link_missing",
-    "link_stored",
+    "entity_change_version",
+    "entity_rows",
+    "mentions_to_link",
+    "merge_entity",
     "prune_entities",
+    "save_mention_links",
+    "set_entity_name",
+    "set_entity_type",
+    "watch_entity_changes",
 ]
 
 
@@ -67,201 +62,119 @@ _TRIGGERS = [
 ]
 
 
-class EntityLinker:
-    """Links stored articles to collection-wide entities, one article at a time.
-
-    Keep one linker for a whole ingest run: it loads the entities and aliases into an
-    :class:`~newsprism.store.alias_index.AliasIndex` on first use and keeps it in step
-    with what it writes. Changes made meanwhile by another connection, or on the same
-    connection by other code, are noticed at the start of :meth:`link` and the index is
-    reloaded; a failed link rolls back and drops the index.
-    """
-
-    def __init__(self, store: Store, options: LinkOptions | None = None) -> None:
-        self.store = store
-        self.opts = options or LinkOptions()
-        self._index: AliasIndex | None = None
-        self._version: tuple[int, int] = (-1, -1)
-        self._pending: list[list[object]] = []
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.store.connection
-
-    def invalidate(self) -> None:
-        """Forget the index; the next :meth:`link` reloads it."""
-        self._index = None
-
-    def _data_version(self) -> tuple[int, int]:
-        conn = self.conn
-        data = int(conn.execute("PRAGMA data_version").fetchone()[0])
-        epoch = int(conn.execute("SELECT n FROM newsprism_entity_epoch").fetchone()[0])
-        return data, epoch
-
-    def _load(self) -> AliasIndex:
-        index = AliasIndex(self.opts)
-        for entity, name, kind in self.conn.execute("SELECT id, name, type FROM entities"):
-            index.add_entity(int(entity), str(name), str(kind))
-        for rowid, entity, alias, tokens, ntokens in self.conn.execute(
-            "SELECT rowid, entity_id, alias, tokens, ntokens FROM entity_aliases ORDER BY rowid"
-        ):
-            index.add_alias(int(rowid), int(entity), str(alias), str(tokens), int(ntokens))
-        return index
-
-    def link(self, article_id: str) -> int:
-        """Link the stored mentions of ``article_id`` (replacing its links), in one
-        transaction; returns how many mentions were linked."""
-        conn = self.conn
-        if self._index is None:
-            for sql in _TRIGGERS:
-                conn.execute(sql)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if self._index is None or self._data_version() != self._version:
-                self._index = self._load()
-            linked = self._link(self._index, article_id)
-            self._version = self._data_version()
-            conn.execute("COMMIT")
-        except BaseException:
-            self._index = None
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return linked
-
-    def _link(self, index: AliasIndex, article_id: str) -> int:
-        conn = self.conn
-        rows = conn.execute(
-            "SELECT idx, coalesce(nullif(base, ''), text), label FROM mentions"
-            " WHERE article_id = ? ORDER BY idx",
-            (article_id,),
-        ).fetchall()
-        conn.execute("DELETE FROM mention_entities WHERE article_id = ?", (article_id,))
-        # Two-word names first, then longer ones, then single words (maybe surnames).
-        rank = {2: 0, 1: 2}
-        named = [(int(i), str(s), str(lb), name_tokens(str(s))) for i, s, lb in rows]
-        named = [m for m in named if m[3]]
-        named.sort(key=lambda m: (rank.get(len(m[3]), 1), m[0]))
-        seen: dict[tuple[tuple[str, ...], bool], int] = {}
-        self._pending = []
-        for idx, surface, label, name in named:
-            key = (name, label == "NORP")
-            entity = seen.get(key)
-            if entity is None:
-                entity = self._find(index, name, label)
-            if entity is None:
-                entity = self._create(index, surface, label)
-            seen[key] = entity
-            self._add_alias(index, entity, surface, label)
-            self._pending.append([article_id, idx, entity])
-        conn.executemany(
-            "INSERT INTO mention_entities (article_id, idx, entity_id) VALUES (?, ?, ?)",
-            self._pending,
-        )
-        self._pending = []
-        return len(named)
-
-    def _find(self, index: AliasIndex, name: tuple[str, ...], label: str) -> int | None:
-        norp = label == "NORP"
-        exact = index.exact(" ".join(name))
-        for entity in exact:
-            if (index.entities[entity].type == "NORP") == norp:
-                return entity
-        if exact:
-            return exact[0]
-        found = index.first_match(name, lambda e: (index.entities[e].type == "NORP") == norp)
-        if found is None and len(name) >= 3:  # a title glued to a known two-word name
-            found = index.first_match(name[-2:])
-        if found is None and len(name) == 1 and label != "LOC":
-            owners = index.surname_owners(name[0], limit=2)
-            if len(owners) == 1:
-                found = owners.pop()
-        return found
-
-    def _create(self, index: AliasIndex, surface: str, label: str) -> int:
-        cur = self.conn.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (surface, label))
-        entity = int(cur.lastrowid or 0)
-        index.add_entity(entity, surface, label)
-        self._add_alias(index, entity, surface, label)
-        name = name_tokens(surface)
-        if (
-            label == "PERSON"
-            and len(name) > 1
-            and index.surname_owners(name[-1], limit=2) == {entity}
-        ):
-            self._absorb_surname_entities(index, entity, name[-1])
-        return entity
-
-    def _absorb_surname_entities(self, index: AliasIndex, entity: int, surname: str) -> None:
-        """Merge entities known only by this surname into the new full name."""
-        conn = self.conn
-        for other in index.surname_only(surname, entity):
-            conn.execute(
-                "UPDATE mention_entities SET entity_id = ? WHERE entity_id = ?", (entity, other)
-            )
-            conn.execute(
-                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, tokens, ntokens)"
-                " SELECT ?, alias, tokens, ntokens FROM entity_aliases WHERE entity_id = ?",
-                (entity, other),
-            )
-            conn.execute("DELETE FROM entities WHERE id = ?", (other,))
-            index.remove_entity(other)
-            for row in self._pending:
-                if row[2] == other:
-                    row[2] = entity
-            known = index.entities[entity].aliases
-            for rowid, alias, tokens, ntokens in conn.execute(
-                "SELECT rowid, alias, tokens, ntokens FROM entity_aliases WHERE entity_id = ?",
-                (entity,),
-            ).fetchall():
-                if str(alias) not in known:
-                    index.add_alias(int(rowid), entity, str(alias), str(tokens), int(ntokens))
-
-    def _add_alias(self, index: AliasIndex, entity: int, surface: str, label: str) -> None:
-        conn = self.conn
-        state = index.entities[entity]
-        tokens = name_tokens(surface)
-        if surface not in state.aliases:
-            joined = " ".join(tokens)
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, tokens, ntokens)"
-                " VALUES (?, ?, ?, ?)",
-                (entity, surface, joined, len(tokens)),
-            )
-            if cur.rowcount == 1 and cur.lastrowid:
-                index.add_alias(int(cur.lastrowid), entity, surface, joined, len(tokens))
-        if label != "MISC" and state.type == "MISC":
-            conn.execute("UPDATE entities SET type = ? WHERE id = ?", (label, entity))
-            state.type = label
-        if len(tokens) > 1 and len(name_tokens(state.name)) < 2:
-            # a full name replaces a surname as the canonical name
-            conn.execute("UPDATE entities SET name = ? WHERE id = ?", (surface, entity))
-            state.name = surface
+# --- noticing changes -------------------------------------------------------------------
 
 
-def link_stored(store: Store, article_id: str, options: LinkOptions | None = None) -> int:
-    """Link the stored mentions of ``article_id`` to collection-wide entities (creating
-    entities and aliases as needed), in one transaction; returns how many mentions were
-    linked. Linking an article again replaces its links. To link many articles, use
-    one :class:`EntityLinker` for all of them."""
-    return EntityLinker(store, options).link(article_id)
+def watch_entity_changes(store: Store) -> None:
+    """Count writes to ``entities`` and ``entity_aliases`` on this connection (temporary
+    triggers; idempotent). Needed before :func:`entity_change_version`."""
+    for sql in _TRIGGERS:
+        store.connection.execute(sql)
 
 
-def link_missing(store: Store, options: LinkOptions | None = None) -> int:
-    """Link the articles that have mentions but no links yet (stored before entities
-    existed, or by a run killed in between); returns how many articles were linked."""
-    ids = [
-        str(r[0])
-        for r in store.connection.execute(
-            "SELECT DISTINCT m.article_id FROM mentions m WHERE NOT EXISTS"
-            " (SELECT 1 FROM mention_entities me WHERE me.article_id = m.article_id)"
-            " ORDER BY 1"
-        )
-    ]
-    linker = EntityLinker(store, options)
-    for ident in ids:
-        linker.link(ident)
-    return len(ids)
+def entity_change_version(store: Store) -> tuple[int, int]:
+    """Changes when another connection commits, or this one writes an entity table."""
+    conn = store.connection
+    data = int(conn.execute("PRAGMA data_version").fetchone()[0])
+    epoch = int(conn.execute("SELECT n FROM newsprism_entity_epoch").fetchone()[0])
+    return data, epoch
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def entity_rows(store: Store) -> list[tuple[int, str, str]]:
+    """``(id, name, type)`` of every entity."""
+    rows = store.connection.execute("SELECT id, name, type FROM entities")
+    return [(int(entity), str(name), str(kind)) for entity, name, kind in rows]
+
+
+def alias_rows(store: Store) -> list[tuple[int, int, str, str, int]]:
+    """``(alias id, entity id, alias, tokens, number of tokens)`` of every alias, in the
+    order they were stored."""
+    rows = store.connection.execute(
+        "SELECT rowid, entity_id, alias, tokens, ntokens FROM entity_aliases ORDER BY rowid"
+    )
+    return [(int(r), int(e), str(a), str(t), int(n)) for r, e, a, t, n in rows]
+
+
+def mentions_to_link(store: Store, article_id: str) -> list[tuple[int, str, str]]:
+    """``(mention idx, name, label)`` of the stored mentions of ``article_id``; the name
+    is the mention's base form when it has one, else its text."""
+    rows = store.connection.execute(
+        "SELECT idx, coalesce(nullif(base, ''), text), label FROM mentions"
+        " WHERE article_id = ? ORDER BY idx",
+        (article_id,),
+    )
+    return [(int(i), str(s), str(lb)) for i, s, lb in rows]
+
+
+def articles_without_links(store: Store) -> list[str]:
+    """The articles that have mentions but no links to entities, by id."""
+    rows = store.connection.execute(
+        "SELECT DISTINCT m.article_id FROM mentions m WHERE NOT EXISTS"
+        " (SELECT 1 FROM mention_entities me WHERE me.article_id = m.article_id)"
+        " ORDER BY 1"
+    )
+    return [str(r[0]) for r in rows]
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def clear_mention_links(store: Store, article_id: str) -> None:
+    """Drop the links of the mentions of ``article_id``."""
+    store.connection.execute("DELETE FROM mention_entities WHERE article_id = ?", (article_id,))
+
+
+def save_mention_links(store: Store, links: Iterable[tuple[str, int, int]]) -> None:
+    """Store ``(article id, mention idx, entity id)`` links."""
+    store.connection.executemany(
+        "INSERT INTO mention_entities (article_id, idx, entity_id) VALUES (?, ?, ?)", links
+    )
+
+
+def create_entity(store: Store, name: str, kind: str) -> int:
+    """A new entity named ``name`` of type ``kind``; returns its id."""
+    cur = store.connection.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (name, kind))
+    return int(cur.lastrowid or 0)
+
+
+def add_alias(store: Store, entity: int, alias: str, tokens: str, ntokens: int) -> int | None:
+    """Give ``entity`` the alias ``alias``; returns the new alias id, ``None`` when the
+    entity already has it."""
+    cur = store.connection.execute(
+        "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, tokens, ntokens)"
+        " VALUES (?, ?, ?, ?)",
+        (entity, alias, tokens, ntokens),
+    )
+    return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
+
+
+def set_entity_type(store: Store, entity: int, kind: str) -> None:
+    store.connection.execute("UPDATE entities SET type = ? WHERE id = ?", (kind, entity))
+
+
+def set_entity_name(store: Store, entity: int, name: str) -> None:
+    store.connection.execute("UPDATE entities SET name = ? WHERE id = ?", (name, entity))
+
+
+def merge_entity(store: Store, into: int, other: int) -> list[tuple[int, str, str, int]]:
+    """Merge entity ``other`` into ``into``: its links and aliases move, it is deleted.
+    Returns ``(alias id, alias, tokens, number of tokens)`` of every alias ``into`` has
+    now."""
+    conn = store.connection
+    conn.execute("UPDATE mention_entities SET entity_id = ? WHERE entity_id = ?", (into, other))
+    conn.execute(
+        "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, tokens, ntokens)"
+        " SELECT ?, alias, tokens, ntokens FROM entity_aliases WHERE entity_id = ?",
+        (into, other),
+    )
+    conn.execute("DELETE FROM entities WHERE id = ?", (other,))
+    rows = conn.execute(
+        "SELECT rowid, alias, tokens, ntokens FROM entity_aliases WHERE entity_id = ?", (into,)
+    ).fetchall()
+    return [(int(r), str(a), str(t), int(n)) for r, a, t, n in rows]
 
 
 def prune_entities(store: Store) -> int:

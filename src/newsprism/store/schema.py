@@ -2,10 +2,11 @@
 
 ``MIGRATIONS[i]`` is the SQL script that takes the database from version ``i`` to
 ``i + 1``. Applied versions are recorded in ``schema_migrations``; each migration runs
-in its own ``BEGIN IMMEDIATE`` transaction together with its bookkeeping row, so a
-failing script leaves the database exactly as it was, and two processes opening the
-same new file never apply a migration twice. Migrations are append-only: never edit
-one that has shipped, add a new one. ``docs/schema.md`` describes the tables.
+in its own ``BEGIN IMMEDIATE`` transaction (:mod:`newsprism.store.transaction`)
+together with its bookkeeping row, so a failing script leaves the database exactly as
+it was, and two processes opening the same new file never apply a migration twice.
+Migrations are append-only: never edit one that has shipped, add a new one.
+``docs/schema.md`` describes the tables.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from newsprism.errors import NewsprismError
+from newsprism.store.transaction import immediate_transaction
 
 __all__ = ["MIGRATIONS", "SchemaError", "applied_versions", "migrate", "schema_version"]
 
@@ -311,18 +313,20 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) ->
     for version, script in enumerate(migrations, start=1):
         if version in applied_versions(conn):  # cheap check before taking the write lock
             continue
-        conn.execute("BEGIN IMMEDIATE")
+        began = False
         try:
-            if version not in applied_versions(conn):  # another process may have won
-                for statement in split_statements(script):
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-                    (version, datetime.now(UTC).isoformat(timespec="seconds")),
-                )
-                done.append(version)
-            conn.execute("COMMIT")
+            with immediate_transaction(conn):
+                began = True
+                if version not in applied_versions(conn):  # another process may have won
+                    for statement in split_statements(script):
+                        conn.execute(statement)
+                    conn.execute(
+                        "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                        (version, datetime.now(UTC).isoformat(timespec="seconds")),
+                    )
+                    done.append(version)
         except sqlite3.Error as err:
-            conn.execute("ROLLBACK")
+            if not began:  # no write lock (a busy or unreadable file): not the script's fault
+                raise
             raise SchemaError(f"migration {version} failed: {err}") from err
     return done
