@@ -12,7 +12,7 @@ import html
 import re
 
 from newsprism.model import Coverage, Fact, Statement, Status
-from newsprism.report._common import View, fact_sources, iso_date, status_of, summary_line, view
+from newsprism.report.common import View, fact_sources, iso_date, status_of, summary_line, view
 
 __all__ = ["render_html"]
 

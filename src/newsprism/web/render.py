@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from newsprism.model import Article, Coverage, Statement, Status
-from newsprism.report._common import View, fact_sources, status_of, summary_line, view
+from newsprism.report.common import View, fact_sources, status_of, summary_line, view
 from newsprism.web.data import StoryData
 
 __all__ = [

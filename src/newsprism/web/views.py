@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from newsprism.errors import NewsprismError
-from newsprism.report._common import view
+from newsprism.report.common import view
 from newsprism.store import ArticleInfo, Store
 from newsprism.web.common import cache, error_page, filters, status_of_error, with_store
 from newsprism.web.data import article_data, choices, search_hits, stories, story_data
