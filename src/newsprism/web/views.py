@@ -79,7 +79,7 @@ async def story_page(request: Request) -> Response:
         return error_page(request, status_of_error(err), err)
     if data.id != ident:
         return RedirectResponse(f"/story/{quote(data.id, safe='')}", status_code=308)
-    return _page("story.html", urls=Urls(), **story_context(data))
+    return _page("story.html", layout="base.html", urls=Urls(), **story_context(data))
 
 
 async def article_page(request: Request) -> Response:
