@@ -20,12 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.compare.align import (
-    CompareOptions,
-    _counted_vectors,
-    _statements,
-    _Stmt,
-    pair_scores,
+from newsprism.compare.align import CompareOptions, pair_scores
+from newsprism.compare.statements import (
+    StatementFeatures,
+    counted_vectors,
+    statement_features,
     statement_vectors,
 )
 from newsprism.embed.sentences import default_embedder
@@ -42,7 +41,9 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
-def _find(stmts: list[_Stmt], articles: list[Article], article: str, prefix: str) -> int | None:
+def _find(
+    stmts: list[StatementFeatures], articles: list[Article], article: str, prefix: str
+) -> int | None:
     want = _norm(prefix)[:60]
     for k, s in enumerate(stmts):
         if articles[s.article].id.startswith(article) and _norm(s.sentence.text).startswith(want):
@@ -50,13 +51,13 @@ def _find(stmts: list[_Stmt], articles: list[Article], article: str, prefix: str
     return None
 
 
-def _load(paths: list[Path]) -> tuple[list[Article], list[_Stmt]]:
+def _load(paths: list[Path]) -> tuple[list[Article], list[StatementFeatures]]:
     arts, _, _ = read_all(paths)
     linked, entities, links = link_entities([annotate(a) for a in arts])
-    return list(linked), _statements(linked, links, CompareOptions(), entities)
+    return list(linked), statement_features(linked, links, CompareOptions(), entities)
 
 
-def seed_gold() -> tuple[list[Article], list[_Stmt], set[Pair], set[Pair]]:
+def seed_gold() -> tuple[list[Article], list[StatementFeatures], set[Pair], set[Pair]]:
     arts, stmts = _load(sorted((SHARED / "seeds").glob("*.txt")))
     gold = json.loads((ROOT / "tests/data/seed_pairs.json").read_text())
 
@@ -71,7 +72,7 @@ def seed_gold() -> tuple[list[Article], list[_Stmt], set[Pair], set[Pair]]:
     return arts, stmts, pairs("pairs"), pairs("optional")
 
 
-def sample_gold() -> tuple[list[Article], list[_Stmt], set[Pair], set[Pair]]:
+def sample_gold() -> tuple[list[Article], list[StatementFeatures], set[Pair], set[Pair]]:
     arts, stmts = _load(sorted((ROOT / "examples/sample").iterdir()))
     text = (ROOT / "examples/sample-EXPECTED.md").read_text()
     pos: set[Pair] = set()
@@ -96,7 +97,7 @@ def evaluate(opts: CompareOptions) -> dict[str, dict[str, float]]:
     for name, loader in sets:
         _, stmts, pos, opt = loader()
         vectors = statement_vectors(stmts, embedder)
-        score, _ = pair_scores(stmts, vectors, _counted_vectors(stmts, embedder), opts)
+        score, _ = pair_scores(stmts, vectors, counted_vectors(stmts, embedder), opts)
         rows = [
             (float(score[i, j]), frozenset((i, j)) in pos)
             for i, j in itertools.combinations(range(len(stmts)), 2)

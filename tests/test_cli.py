@@ -122,6 +122,19 @@ def test_html_report_to_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_html_report_is_the_library_page(tmp_path: Path) -> None:
+    """One HTML renderer: `compare --format html` writes what `render(coverage, "html")`
+    returns for the same articles."""
+    out = tmp_path / "sample.html"
+    result = invoke("compare", "--format", "html", "-o", str(out), *SAMPLES)
+    assert result.exit_code == 0, result.stderr
+    coverage = newsprism.compare_paths([Path(p) for p in SAMPLES])
+    page = newsprism.render(coverage, "html")
+    assert out.read_text(encoding="utf-8") == page
+    assert page.count('<article class="fact ') == len(coverage.facts) > 0
+
+
+@pytest.mark.slow
 def test_text_report_no_color() -> None:
     result = invoke("compare", "--no-color", *PAIR)
     assert result.exit_code == 0, result.stderr

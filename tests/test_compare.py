@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.compare.align import clock_times
+from newsprism.compare.statements import clock_times
 from newsprism.model import Article, Status
 from newsprism.pipeline.run import compare_articles
 

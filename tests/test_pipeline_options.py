@@ -12,7 +12,7 @@ from newsprism.errors import OptionError
 from newsprism.model import Article
 from newsprism.pipeline.run import PipelineOptions, annotate, annotate_many, annotator
 from newsprism.quantities.extract import QuantityOptions
-from newsprism.quotes.speakers import QuoteOptions
+from newsprism.quotes.options import QuoteOptions
 from newsprism.similarity.model import compare_pair
 from newsprism.stories import story_docs
 

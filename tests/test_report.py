@@ -481,12 +481,14 @@ def test_html_is_self_contained_escaped_and_well_formed(cov: Coverage) -> None:
 
 def test_html_coverage_matrix_marks_carrying_articles(cov: Coverage) -> None:
     page = render_html(cov)
-    matrix = page[page.index("<h2>Coverage matrix</h2>") : page.index("<h2>Conflicts")]
-    rows = re.findall(r"<tr>(.*?)</tr>", matrix)
+    matrix = page[page.index('<section id="matrix">') : page.index('<section id="entities">')]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", matrix, re.S)
+    carried = r'<td class="c (yes|no)">'
     f3 = next(r for r in rows if "<code>f3</code>" in r)
-    assert f3.count("✓") == 3
+    assert re.findall(carried, f3) == ["yes", "yes", "yes"]
+    assert f3.count('<span aria-label="carried">✓</span>') == 3
     f5 = next(r for r in rows if "<code>f5</code>" in r)
-    assert re.findall(r'<td class="c">(✓?)</td>', f5) == ["", "✓", ""]
+    assert re.findall(carried, f5) == ["no", "yes", "no"]
     assert page.index("<h2>Conflicts") < page.index("<h2>Agreed") < page.index("<h2>Entities")
 
 

@@ -6,18 +6,23 @@ import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from newsprism.collection import Collection
 from newsprism.collection.ingest import ingest
 from newsprism.collection.stories import list_stories
+from newsprism.report import render
+from newsprism.report.html import anchor, coverage_css
 from newsprism.store import Store
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
+
 
 from newsprism.web import create_app
 from newsprism.web.app import CSP
@@ -117,6 +122,29 @@ def test_story_page_shows_the_conflict_side_by_side(client: TestClient, story_id
     assert timeline.index("2025-10-14") < timeline.index("2025-10-15")
 
 
+def test_story_page_shows_the_coverage_view_of_the_library(
+    client: TestClient, db: Path, story_id: str
+) -> None:
+    """One HTML renderer: the facts, matrix, entities and quotes of the story page are those
+    of `render(coverage, "html")` for the story's coverage, with links to the article pages
+    instead of links inside the page."""
+    with Collection(db) as collection:
+        coverage = collection.story(story_id).coverage
+    page = client.get(f"/story/{story_id}").text
+
+    def view(html: str) -> str:
+        return html[html.index('<section id="conflicts">') : html.index('<section id="timeline">')]
+
+    def in_page(link: re.Match[str]) -> str:
+        return f'href="#article-{anchor(unquote(link.group(1)))}"'
+
+    ours = view(page)
+    assert 'href="/article/' in ours
+    assert re.sub(r'href="/article/([^"#]+)(?:#s-\d+)?"', in_page, ours) == view(
+        render(coverage, "html")
+    )
+
+
 def test_merged_story_id_redirects_to_the_live_story(client: TestClient, story_id: str) -> None:
     r = client.get("/story/st-merged", follow_redirects=False)
     assert r.status_code == 308 and r.headers["location"] == f"/story/{story_id}"
@@ -193,6 +221,10 @@ def test_server_errors_have_the_error_shape(db: Path, tmp_path: Path) -> None:
 def test_static_files(client: TestClient) -> None:
     css = client.get("/static/style.css")
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
+    view = client.get("/static/coverage.css")  # the stylesheet of the coverage view
+    assert view.status_code == 200 and "text/css" in view.headers["content-type"]
+    assert view.text == coverage_css() and ".fact.conflict" in view.text
+    assert ".fact{" not in css.text and "header.top" in css.text
     assert client.get("/static/app.js").headers["content-security-policy"] == CSP
 
 

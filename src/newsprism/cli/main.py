@@ -105,12 +105,7 @@ def compare(
     to_terminal = output is None and sys.stdout.isatty()
     use_color = color if color is not None else to_terminal
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-    if fmt == "html":  # the story view of `newsprism serve`, as one self-contained file
-        from newsprism.web.render import render_coverage_document
-
-        text = render_coverage_document(coverage)
-    else:
-        text = render(coverage, fmt, color=use_color, width=width)
+    text = render(coverage, fmt, color=use_color, width=width)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")

@@ -34,7 +34,7 @@ from newsprism.model import Annotate, Article, Coverage, Fact, Failure, Status
 from newsprism.pipeline.cache import AnnotationCache
 from newsprism.quantities.extract import QuantityOptions, annotate_quantities
 from newsprism.quotes.finder import annotate_quotes, annotate_quotes_batch
-from newsprism.quotes.speakers import QuoteOptions
+from newsprism.quotes.options import QuoteOptions
 from newsprism.read import read_paths
 from newsprism.sentences import SentenceOptions, annotate_sentences
 from newsprism.timings import Timings

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from newsprism.model import Quote
+from newsprism.quotes.article_text import ArticleText
 from newsprism.quotes.attribution import ParsedCue
 from newsprism.quotes.cues import word_list
-from newsprism.quotes.speakers import SpeakerFinder
+from newsprism.quotes.speakers import SpeakerResolver
 
 __all__ = ["drop_heading_echoes", "from_parse", "merge", "trim"]
 
@@ -24,23 +25,24 @@ def trim(text: str, a: int, b: int, *, direct: bool) -> tuple[int, int]:
     return a, b
 
 
-def from_parse(finder: SpeakerFinder, c: ParsedCue) -> Quote | None:
+def from_parse(speakers: SpeakerResolver, c: ParsedCue) -> Quote | None:
     """A parsed attribution as a quote; pronouns resolve to the person named before
     (``he``, ``she``), other pronouns (``they``, ``I``) leave the speaker unknown."""
-    text = finder.text
+    article = speakers.article
+    text = article.text
     a, b = trim(text, c.content[0], c.content[1], direct=False)
     if not word_list(text[a:b]) or c.source is None:
         return None
     s, e = c.source
     name: str | None = text[s:e]
-    persons = [m for m in finder.mentions_in(s, e) if m.label == "PERSON"]
+    persons = [m for m in article.mentions_in(s, e) if m.label == "PERSON"]
     if c.alias is not None and not persons:
         s, e = c.alias
         name = text[s:e]
     elif persons and persons[-1].end >= e - 1:  # "Kremlin spokesman Dmitri Peskov": the name
         s, e, name = persons[-1].start, persons[-1].end, persons[-1].text
     if c.pronoun:
-        sp = finder.resolve(s) if text[s:e].lower() in finder.cues.singular else None
+        sp = speakers.resolve(s) if text[s:e].lower() in article.cues.singular else None
         name, s, e = (sp.text, sp.start, sp.end) if sp is not None else (None, -1, -1)
     return Quote(
         text=text[a:b],
@@ -51,7 +53,7 @@ def from_parse(finder: SpeakerFinder, c: ParsedCue) -> Quote | None:
         speaker_start=s if name else -1,
         speaker_end=e if name else -1,
         cue=c.cue_text,
-        sentence=finder.sentence_index(a),
+        sentence=article.sentence_index(a),
     )
 
 
@@ -86,7 +88,7 @@ def merge(found: list[Quote], parsed: list[Quote], add: bool) -> list[Quote]:
     return out
 
 
-def drop_heading_echoes(finder: SpeakerFinder, quotes: list[Quote]) -> list[Quote]:
+def drop_heading_echoes(article: ArticleText, quotes: list[Quote]) -> list[Quote]:
     """Drop unattributed quotes in headings that repeat words quoted in the body.
 
     A sub-heading like ``“Keep your windows closed”`` or ``“Protest or Surrender”`` echoes
@@ -97,12 +99,12 @@ def drop_heading_echoes(finder: SpeakerFinder, quotes: list[Quote]) -> list[Quot
     def words(s: str) -> set[str]:
         return {w.casefold() for w in word_list(s)}
 
-    body = [words(q.text) for q in quotes if not finder.is_heading(q.start)]
+    body = [words(q.text) for q in quotes if not article.is_heading(q.start)]
 
     def echo(q: Quote) -> bool:
         own = words(q.text)
         return bool(own) and any(len(own & b) >= 0.75 * len(own) for b in body)
 
     return [
-        q for q in quotes if q.speaker is not None or not finder.is_heading(q.start) or not echo(q)
+        q for q in quotes if q.speaker is not None or not article.is_heading(q.start) or not echo(q)
     ]

@@ -7,7 +7,8 @@ alcaldesa, Katarzyna Wojcik,`` → the name), pronouns resolved to the last pers
 a subject or speaker (``Max, a 21-year-old student, said`` names Max even without a
 mention), and definite descriptions (``the head of US diplomacy``) that corefer with the
 person named in the previous sentence. Only the article's text, sentences and mentions are
-used.
+used (:class:`~newsprism.quotes.article_text.ArticleText`); the direct and indirect speech
+finders hold one :class:`SpeakerResolver` per article and ask it for speakers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import re
 from bisect import bisect_right, insort
 from dataclasses import dataclass, replace
 
-from newsprism.model import Article, Mention
+from newsprism.model import Mention
+from newsprism.quotes.article_text import ArticleText
 from newsprism.quotes.cues import (
     ADJUNCT,
     ADVERBS,
@@ -25,46 +27,24 @@ from newsprism.quotes.cues import (
     LEADERS,
     NAME,
     NOT_FIRST,
-    NOUN_LIKE,
-    NOUN_NEXT,
     OF_WORDS,
     PARTICLES,
     RELATIVES,
     ROLE_NOUNS,
     STOP_AFTER,
     SUBORDINATORS,
-    CuePatterns,
-    cue_patterns,
     skip_time,
     word_list,
 )
-from newsprism.quotes.marks import Boundaries, QuoteMark, find_quote_marks
 
-
-@dataclass(frozen=True)
-class QuoteOptions:
-    """Options of the quotes stage.
-
-    ``min_words``: quotations shorter than this are scare quotes, not quotes (default 3).
-    ``max_quote_chars``: longest quotation considered (default 3000).
-    ``pronoun_window``: how many sentences back a pronoun may find its person (default 4).
-    ``indirect``: also find indirect speech (default True).
-    ``resolve_descriptions``: let ``the head of US diplomacy`` corefer with the person named
-    in the previous sentence (default True).
-    ``parse``: add attributions read from a dependency parse when a parser model is installed
-    for the language (English; default True).
-    """
-
-    min_words: int = 3
-    max_quote_chars: int = 3000
-    pronoun_window: int = 4
-    indirect: bool = True
-    resolve_descriptions: bool = True
-    parse: bool = True
+__all__ = ["Speaker", "SpeakerResolver"]
 
 
 @dataclass(frozen=True)
 class Speaker:
+    """A speaker found in the text: ``text`` at ``[start, end)``, or ``text=None`` (with
+    offsets -1) for a pronoun that stands for no known person."""
+
     text: str | None
     start: int
     end: int
@@ -79,38 +59,31 @@ _APPOSED = re.compile(
 )
 
 
-class SpeakerFinder:
-    """Speaker lookup over one article; the quotes stage builds on it."""
+class SpeakerResolver:
+    """Who is named next to a cue in one article, and who a pronoun stands for.
 
-    def __init__(self, article: Article, options: QuoteOptions) -> None:
+    It keeps the persons a later pronoun may point back to (``anchors``): persons named
+    early in their sentence, names opening ``Max, a 21-year-old student, said …``, and the
+    speakers found so far (:meth:`remember`).
+    """
+
+    def __init__(self, article: ArticleText) -> None:
+        self.article = article
         self.text = article.text
-        self.opt = options
-        low = self.text.lower()
-        same = len(low) == len(self.text)
-        self.hay = low if same else self.text  # cue patterns are lower-case
-        self.cues: CuePatterns = cue_patterns(article.language, ignore_case=not same)
-        self.marks = find_quote_marks(self.text, options.max_quote_chars)
-        self.bounds = Boundaries(self.text, self.marks)
-        self.long_marks = [m for m in self.marks if self._is_quote(m)]
-        self.sent_starts = [s.start for s in article.sentences]
-        self.sentences = article.sentences
-        self.mentions = sorted(
-            (m for m in article.mentions if not self._quoted(m.start)),
-            key=lambda m: m.start,
-        )
-        self.mention_starts = [m.start for m in self.mentions]
-        # (position, person mention) pairs a pronoun can point back to.
+        self.hay = article.hay
+        self.cues = article.cues
+        self.bounds = article.bounds
+        self.opt = article.opt
+        # (position, start, end, name) of the persons a pronoun can point back to.
         self.anchors: list[tuple[int, int, int, str]] = [
             (m.start, m.start, m.end, m.text)
-            for m in self.mentions
+            for m in article.mentions
             if m.label == "PERSON" and self._is_subject(m)
         ]
         self.anchors += self._appositive_subjects()
         self.anchors.sort()
-        self.used: list[tuple[int, int]] = []
         self.describing = True  # descriptions corefer only for direct quotes
         self.unresolved = -1  # position of the last pronoun without a person
-        self.pending: list[tuple[int, int]] = []  # (quote index, pronoun position)
 
     def _appositive_subjects(self) -> list[tuple[int, int, int, str]]:
         """Names without a mention that open ``Max, a 21-year-old student, said …``."""
@@ -128,7 +101,7 @@ class SpeakerFinder:
         if not 1 <= len(words) <= 3 or self.text[sentence_start:a].strip():
             return False
         if not all(w[0].isupper() for w in words) or any(
-            x.label != "PERSON" for x in self.mentions_in(a, b)
+            x.label != "PERSON" for x in self.article.mentions_in(a, b)
         ):
             return False
         w = words[0].lower()
@@ -140,45 +113,6 @@ class SpeakerFinder:
         """A person named early in its sentence: a likely subject for later pronouns."""
         return len(word_list(self.text[self.bounds.start_of(m.start) : m.start])) <= 12
 
-    def _t(self, m: re.Match[str]) -> str:
-        return self.text[m.start() : m.end()]
-
-    def _quoted(self, pos: int) -> bool:
-        mark = self.bounds.quote_at(pos)
-        return mark is not None and self._is_quote(mark)
-
-    def _is_quote(self, m: QuoteMark) -> bool:
-        return len(word_list(self.text[m.inner_start : m.inner_end])) >= self.opt.min_words
-
-    def sentence_index(self, pos: int) -> int:
-        i = bisect_right(self.sent_starts, pos) - 1
-        return self.sentences[i].index if i >= 0 else -1
-
-    def is_heading(self, pos: int) -> bool:
-        i = bisect_right(self.sent_starts, pos) - 1
-        return i >= 0 and self.sentences[i].heading and pos < self.sentences[i].end
-
-    def mentions_in(self, lo: int, hi: int) -> list[Mention]:
-        i = bisect_right(self.mention_starts, lo - 1)
-        out = []
-        while i < len(self.mentions) and self.mentions[i].start < hi:
-            if self.mentions[i].end <= hi:
-                out.append(self.mentions[i])
-            i += 1
-        return out
-
-    def in_used(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.used)
-
-    def cue_ok(self, m: re.Match[str]) -> bool:
-        if self.bounds.quote_at(m.start()) is not None or self.in_used(m.start()):
-            return False
-        if m.group().lower() in NOUN_LIKE:
-            nxt = re.match(r"\s*([\w’'\-]+)", self.text[m.end() : m.end() + 30])
-            if nxt and nxt.group(1).lower() in NOUN_NEXT:
-                return False
-        return True
-
     def resolve(self, pos: int) -> Speaker:
         """The last person named before ``pos`` within the pronoun window."""
         i = bisect_right(self.anchors, (pos, -1, -1, "")) - 1
@@ -188,12 +122,19 @@ class SpeakerFinder:
                 return Speaker(name, s, e)
         return Speaker(None, -1, -1)
 
+    def remember(self, at: int, start: int, end: int, name: str) -> None:
+        """Let a later pronoun after ``at`` point back to the person ``name`` at
+        ``[start, end)``."""
+        insort(self.anchors, (at, start, end, name))
+
     def pronoun(self, word: str, pos: int) -> Speaker | None:
+        """The person a singular pronoun at ``pos`` stands for (``Speaker(None, …)`` when
+        there is none, or for a plural pronoun); None when ``word`` is no pronoun."""
         w = word.lower()
         if w in self.cues.singular:
             sp = self.resolve(pos)
             if sp.text is not None:
-                insort(self.anchors, (pos, sp.start, sp.end, sp.text))
+                self.remember(pos, sp.start, sp.end, sp.text)
             else:
                 self.unresolved = pos
             return sp
@@ -287,7 +228,7 @@ class SpeakerFinder:
         described = first.lower() in DETERMINERS
         for k in range(idx - 1, max(idx - 4, -1), -1):
             pa, pb = self._strip_chunk(*chunks[k])
-            prev = [m for m in self.mentions_in(pa, pb) if m.label == "PERSON"]
+            prev = [m for m in self.article.mentions_in(pa, pb) if m.label == "PERSON"]
             if (
                 prev
                 and prev[-1].end >= pb - 1
@@ -303,7 +244,7 @@ class SpeakerFinder:
 
     def _whole_name(self, a: int, b: int, name_shaped: bool) -> Speaker | None:
         """``[a, b)`` is just a person's name (``la maire, Katarzyna Wójcik, a assuré``)."""
-        persons = [m for m in self.mentions_in(a, b) if m.label == "PERSON"]
+        persons = [m for m in self.article.mentions_in(a, b) if m.label == "PERSON"]
         if (
             persons
             and persons[-1].end >= b - 1
@@ -323,7 +264,7 @@ class SpeakerFinder:
         first = words[0]
         if (found := self._apposition(chunks, idx, words)) is not None:
             return found
-        persons = [m for m in self.mentions_in(a, b) if m.label == "PERSON"]
+        persons = [m for m in self.article.mentions_in(a, b) if m.label == "PERSON"]
         at_start = [m for m in persons if len(word_list(self.text[a : m.start])) <= 3]
         if words[-1].lower() in LEADERS:  # "Putin ordered … and said"
             persons = at_start[:1]
@@ -342,7 +283,7 @@ class SpeakerFinder:
         words = word_list(self.text[a:b])
         content = [w for w in words if w.lower() not in DETERMINERS]
         for label in ("ORG", "LOC"):
-            found = [m for m in self.mentions_in(a, b) if m.label == label]
+            found = [m for m in self.article.mentions_in(a, b) if m.label == label]
             if found and (label == "ORG" or len(word_list(found[-1].text)) >= len(content)):
                 m = found[-1]
                 return Speaker(m.text, m.start, m.end, a)
@@ -360,7 +301,7 @@ class SpeakerFinder:
             return sp
         cur = self.bounds.start_of(sp.start)
         prev = self.bounds.start_of(max(0, cur - 1))
-        persons = [m for m in self.mentions_in(prev, cur) if m.label == "PERSON"]
+        persons = [m for m in self.article.mentions_in(prev, cur) if m.label == "PERSON"]
         if cur > 0 and persons:
             return Speaker(persons[0].text, persons[0].start, persons[0].end, sp.chunk_start)
         return sp
@@ -375,7 +316,7 @@ class SpeakerFinder:
         pos = skip_time(self.text, pos, limit)
         m = re.search(r"[,;:.!?\n“”\"«»(]", self.text[pos:limit])
         hi = pos + m.start() if m else limit
-        persons = [x for x in self.mentions_in(pos, hi) if x.label == "PERSON"]
+        persons = [x for x in self.article.mentions_in(pos, hi) if x.label == "PERSON"]
         if persons and len(word_list(self.text[pos : persons[0].start])) <= 8:
             return Speaker(persons[0].text, persons[0].start, persons[0].end)
         lo, hi = self._span(pos, hi)
@@ -412,7 +353,7 @@ class SpeakerFinder:
             return None
         if not cut and (name := self.apposed(hi, limit)) is not None:
             return name
-        for x in self.mentions_in(lo, end):
+        for x in self.article.mentions_in(lo, end):
             if x.label != "NORP" and len(word_list(self.text[lo : x.start])) <= 1:
                 return Speaker(x.text, x.start, x.end)
         if (name := self._titled_name(lo, end)) is not None:
@@ -439,7 +380,7 @@ class SpeakerFinder:
         if m is None:
             return None
         a = pos + m.end()
-        for x in self.mentions_in(a, limit):
+        for x in self.article.mentions_in(a, limit):
             if x.start != a:
                 break
             if x.label in ("PERSON", "ORG") and self._ends_phrase(x.end, limit):
@@ -461,40 +402,23 @@ class SpeakerFinder:
         hi = min(self.bounds.end_of(pos), pos + 50)
         m = re.search(r"[,;:.!?\n]", self.text[pos:hi])
         hi = pos + m.start() if m else hi
-        for x in self.mentions_in(pos, hi):
+        for x in self.article.mentions_in(pos, hi):
             if x.label == "PERSON":
                 return Speaker(x.text, x.start, x.end)
-        taken = [(x.start, x.end) for x in self.mentions_in(pos, hi)]
+        taken = [(x.start, x.end) for x in self.article.mentions_in(pos, hi)]
         for name in NAME.finditer(self.text, pos, hi):
             a = max([name.start()] + [e for s, e in taken if s < name.end() and name.start() < e])
             a, b = self._span(a, name.end())
             if len(word_list(self.text[a:b])) >= 2:
                 sp = Speaker(self.text[a:b], a, b)
-                insort(self.anchors, (a, a, b, sp.text or ""))
+                self.remember(a, a, b, sp.text or "")
                 return sp
         return None
 
-    # -- direct quotes ------------------------------------------------------------------
-    def cue_text(self, m: re.Match[str], limit: int) -> tuple[int, str]:
-        """End and text of a cue; ``told`` takes its short object (``told reporters``)."""
-        end = m.end()
-        if m.group().lower() in ("told", "tells"):
-            obj = re.match(
-                r"\s+(?:[\w’'\-]+\s+){0,2}[\w’'\-]+(?=\s*(?:[,.;:!?\n]|that\b|after\b|$))",
-                self.text[end:limit],
-            )
-            if obj:
-                end += obj.end()
-        return end, self.text[m.start() : end]
-
+    # -- speaker of a cue without a subject ---------------------------------------------
     def implicit(self, m: re.Match[str]) -> Speaker:
         """Speaker of a cue with no subject (pro-drop, ``a-t-il dit``): the last person."""
         sp = self.resolve(m.start())
         if sp.text is not None:
-            insort(self.anchors, (m.start(), sp.start, sp.end, sp.text))
+            self.remember(m.start(), sp.start, sp.end, sp.text)
         return sp
-
-    def _is_mention(self, sp: Speaker) -> bool:
-        return any(
-            x.start == sp.start and x.end == sp.end for x in self.mentions_in(sp.start, sp.end)
-        )

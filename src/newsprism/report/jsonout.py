@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from newsprism.model import Article, Coverage, Entity, Fact, Failure, Quantity
-from newsprism.report._common import View, fact_sources, finite, iso_date, status_of, summary, view
+from newsprism.report.common import View, fact_sources, finite, iso_date, status_of, summary, view
 
 __all__ = ["coverage_to_dict", "render_json"]
 

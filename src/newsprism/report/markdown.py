@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from newsprism.model import Coverage, Fact, Statement, Status
-from newsprism.report._common import View, fact_sources, iso_date, status_of, summary_line, view
+from newsprism.report.common import View, fact_sources, iso_date, status_of, summary_line, view
 
 __all__ = ["md_escape", "render_markdown"]
 

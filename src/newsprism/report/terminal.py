@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsprism.model import Coverage, Fact, Statement, Status
-from newsprism.report._common import View, fact_sources, iso_date, status_of, summary_line, view
+from newsprism.report.common import View, fact_sources, iso_date, status_of, summary_line, view
 
 __all__ = ["DEFAULT_WIDTH", "render_terminal"]
 

@@ -18,7 +18,7 @@ from newsprism.collection.stories import StoryInfo
 from newsprism.errors import NewsprismError
 from newsprism.model import Article
 from newsprism.report import render_json
-from newsprism.report._common import finite, iso_date
+from newsprism.report.common import finite, iso_date
 from newsprism.web.common import (
     BadRequest,
     error_page,

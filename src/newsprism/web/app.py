@@ -127,7 +127,7 @@ def create_app(
     """
     Collection(db, create=False).close()  # fail early on a missing or foreign file
     allowed = hosts if hosts is not None else (None if token else LOOPBACK_HOSTS)
-    static = StaticFiles(packages=[("newsprism.web", "static")])
+    static = StaticFiles(packages=[("newsprism.web", "static"), ("newsprism.report", "static")])
     routes = [*views.routes(), *api.routes(), Mount("/static", app=static, name="static")]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.db = Path(db)

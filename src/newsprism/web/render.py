@@ -1,87 +1,49 @@
-"""Jinja2 templates shared by the web views and the self-contained story file.
+"""The web app's templates and the markup of its article page.
 
-The templates autoescape everything; the only markup built in Python is here, and
-every piece of article text in it goes through :func:`markupsafe.escape`. Links from
-articles are only rendered when their scheme is http or https.
+The pages extend the layout and the coverage view of :mod:`newsprism.report.html`; the
+story page is that view with the story's history, links to the article pages and the
+app's menu. Templates autoescape everything; the only markup built here is the article
+text with its marks, and every piece of it goes through :func:`markupsafe.escape`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import pairwise
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from newsprism.collection.browse import StoryData
-from newsprism.model import Article, Coverage, Statement, Status
-from newsprism.report._common import View, fact_sources, status_of, summary_line, view
+from newsprism.model import Article
+from newsprism.report.common import View
+from newsprism.report.html import (
+    InPageLinks,
+    anchor,
+    coverage_context,
+    coverage_css,
+    template_environment,
+)
 
 __all__ = [
-    "STATUS_LABELS",
     "Urls",
     "environment",
     "highlight_article",
     "render_story_document",
-    "safe_url",
     "story_context",
 ]
-
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    Status.CONFLICT.value: ("⚠", "Conflict"),
-    Status.COMPATIBLE.value: ("≈", "Compatible"),
-    Status.AGREED.value: ("✓", "Agreed"),
-    Status.UNIQUE.value: ("◇", "One source"),
-}
-_LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
-
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` when it is an http(s) URL, else ``None`` (no ``javascript:``, ``data:`` …)."""
-    if not url:
-        return None
-    cleaned = url.strip()
-    if re.match(r"(?i)^https?://[^\s]+$", cleaned) and not re.search(r"[\x00-\x1f]", cleaned):
-        return cleaned
-    return None
-
-
-def lang_code(language: str | None) -> str | None:
-    return language if language and _LANG.match(language) else None
-
-
-def anchor(ident: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.:-]", "_", ident)
-
-
-def css_text() -> str:
-    return resources.files("newsprism.web").joinpath("static/style.css").read_text("utf-8")
 
 
 @cache
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("newsprism.web", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals.update(status_labels=STATUS_LABELS, safe_url=safe_url, lang_code=lang_code,
-                       anchor=anchor, quote=lambda s: quote(str(s), safe=""))  # fmt: skip
+    """The app's templates over those of the coverage view."""
+    env = template_environment(PackageLoader("newsprism.web", "templates"))
+    env.globals["quote"] = lambda s: quote(str(s), safe="")
     return env
-
-
-def _statement_html(v: View, statement: Statement) -> Markup:
-    return Markup("").join(
-        Markup("<mark>%s</mark>") % seg.text if seg.figure else escape(seg.text)
-        for seg in v.segments(statement)
-    )
 
 
 @dataclass(frozen=True)
@@ -167,90 +129,42 @@ def highlight_article(
     return Markup("").join(out)
 
 
-def _fact_view(v: View, fact: Any) -> dict[str, Any]:
-    by_article: dict[str, list[Markup]] = {}
-    sentences: dict[str, list[int]] = {}
-    for s in fact.statements:
-        by_article.setdefault(s.article, []).append(_statement_html(v, s))
-        sentences.setdefault(s.article, []).append(s.sentence)
-    return {
-        "fact": fact,
-        "status": status_of(fact),
-        "sources": fact_sources(fact),
-        "evidence": [(a, v.articles.get(a), by_article[a], sentences[a]) for a in by_article],
-        "entities": [v.entities[e] for e in fact.entities if e in v.entities],
-    }
-
-
 def story_context(data: StoryData) -> dict[str, Any]:
-    """Everything the story template shows, derived from ``data`` once."""
-    v = view(data.coverage)
-    shared = v.facts(Status.COMPATIBLE.value, Status.AGREED.value)
-    shared.sort(key=lambda f: status_of(f) != Status.AGREED.value)
-    unique = [
-        (article, ident, [_fact_view(v, f) for f in facts])
-        for article, ident, facts in v.unique_by_article()
-    ]
-    prominent, rest = v.entities_split()
-    matrix = [
-        (f, status_of(f), [v.carries(a.id, f) for a in data.coverage.articles])
-        for f in data.coverage.facts
-    ]
-    timeline = sorted(data.members, key=lambda i: (i.published is None, i.published, i.id))
-    return {
-        "story": data,
-        "v": v,
-        "summary": summary_line(data.coverage),
-        "conflicts": [_fact_view(v, f) for f in v.facts(Status.CONFLICT.value)],
-        "shared": [_fact_view(v, f) for f in shared],
-        "unique": unique,
-        "unique_count": sum(len(fs) for _, _, fs in unique),
-        "entities": prominent,
-        "minor_entities": rest,
-        "quotes": v.quotes_by_speaker(),
-        "timeline": timeline,
-        "sources": {i.id: (i.source or i.id) for i in data.members},
-        "matrix": matrix,
-        "totals": [sum(row[2][k] for row in matrix) for k in range(len(data.coverage.articles))],
-    }
+    """Everything the story page shows: the coverage view of the compared articles, with
+    the story's id, all its members in the timeline and its history."""
+    context = coverage_context(
+        data.coverage,
+        title=data.title,
+        ident=data.id,
+        timeline=data.members,
+        compared=data.compared,
+    )
+    return {**context, "story": data}
 
 
 def render_story_document(data: StoryData) -> str:
-    """The story view as one self-contained HTML page: inline CSS, no script, no
+    """The story page as one self-contained HTML page: inline CSS, no script, no
     external requests; links point inside the page."""
-    env = environment()
-    return env.get_template("story.html").render(
-        **story_context(data), standalone=True, css=Markup(css_text()), urls=Urls(True)
+    return (
+        environment()
+        .get_template("story.html")
+        .render(
+            **story_context(data),
+            layout="document.html",
+            standalone=True,
+            css=Markup(coverage_css()),
+            urls=InPageLinks(),
+        )
     )
 
 
-def render_coverage_document(coverage: Coverage) -> str:
-    """``newsprism compare --format html``: the story view of any coverage diff, as one
-    self-contained page (no story id and no history)."""
-    from newsprism.store.db import ArticleInfo
-
-    members = tuple(
-        ArticleInfo(a.id, a.title, a.source, a.url, a.language, a.published, a.path, "", "",
-                    len(a.text))
-        for a in coverage.articles
-    )  # fmt: skip
-    title = next((a.title for a in coverage.articles if a.title), "Coverage diff")
-    data = StoryData("", "", title, members, tuple(a.id for a in coverage.articles), (), coverage)
-    return render_story_document(data)
-
-
 class Urls:
-    """Links of the web app; ``standalone`` keeps every link inside one page."""
-
-    def __init__(self, standalone: bool = False) -> None:
-        self.standalone = standalone
+    """Links between the pages of the web app."""
 
     def article(self, ident: str, sentence: int | None = None) -> str:
-        if self.standalone:
-            return f"#article-{anchor(ident)}"
         tail = f"#s-{sentence}" if sentence is not None else ""
         return f"/article/{quote(ident, safe='')}{tail}"
 
     def story(self, ident: str, fact: str | None = None) -> str:
         tail = f"#fact-{anchor(fact)}" if fact else ""
-        return tail if self.standalone else f"/story/{quote(ident, safe='')}{tail}"
+        return f"/story/{quote(ident, safe='')}{tail}"

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from newsprism.collection import Collection
 from newsprism.collection.browse import Overview
 from newsprism.errors import NewsprismError
-from newsprism.report._common import view
+from newsprism.report.common import view
 from newsprism.store import ArticleInfo
 from newsprism.web.common import error_page, filters, status_of_error, with_collection
 from newsprism.web.render import Urls, environment, highlight_article, story_context
@@ -79,7 +79,7 @@ async def story_page(request: Request) -> Response:
         return error_page(request, status_of_error(err), err)
     if data.id != ident:
         return RedirectResponse(f"/story/{quote(data.id, safe='')}", status_code=308)
-    return _page("story.html", urls=Urls(), **story_context(data))
+    return _page("story.html", layout="base.html", urls=Urls(), **story_context(data))
 
 
 async def article_page(request: Request) -> Response:

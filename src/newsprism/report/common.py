@@ -1,4 +1,4 @@
-"""Lookups shared by the renderers: a read-only view over a :class:`Coverage`.
+"""Lookups shared by the renderers and the web app: a read-only view over a :class:`Coverage`.
 
 Every renderer needs the same derived information (which fact a quote or a
 figure belongs to, the canonical speaker of a quote, the figures inside a
