@@ -107,7 +107,6 @@ def test_every_unit_has_a_layer() -> None:
     assert units <= set(LAYERS), f"give these a layer in LAYERS: {sorted(units - set(LAYERS))}"
 
 
-@pytest.mark.xfail(strict=True, reason="back-edges of the old flat layout, being removed")
 def test_nothing_imports_upward() -> None:
     bad = []
     for module, imports in EDGES.items():
@@ -123,7 +122,6 @@ def test_nothing_imports_upward() -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=True, reason="back-edges of the old flat layout, being removed")
 def test_the_store_imports_only_what_it_stores() -> None:
     bad = [
         f"{m}:{line} imports {t}"
@@ -154,7 +152,6 @@ def test_no_cycle_between_units() -> None:
     assert not cycles, "\n".join(sorted(set(cycles)))
 
 
-@pytest.mark.xfail(strict=True, reason="back-edges of the old flat layout, being removed")
 def test_no_private_name_crosses_a_module() -> None:
     bad = [
         f"{m}:{line} imports {name} from {t}"
@@ -166,7 +163,17 @@ def test_no_private_name_crosses_a_module() -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=True, reason="back-edges of the old flat layout, being removed")
+def test_no_private_module_is_imported_from_another_package() -> None:
+    bad = [
+        f"{m}:{line} imports {t}"
+        for m, imports in EDGES.items()
+        for t, _, line in imports
+        if any(p.startswith("_") and not p.startswith("__") for p in t.split("."))
+        and t.rpartition(".")[0] != m.rpartition(".")[0]
+    ]
+    assert not bad, "\n".join(bad)
+
+
 def test_sql_only_in_the_store() -> None:
     bad = []
     for module, path in MODULES.items():
@@ -179,16 +186,7 @@ def test_sql_only_in_the_store() -> None:
     assert not bad, "\n".join(bad)
 
 
-OVERSIZED = {"newsprism.compare.align"}  # being split
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(m, marks=pytest.mark.xfail(strict=True)) if m in OVERSIZED else m
-        for m in sorted(MODULES)
-    ],
-)
+@pytest.mark.parametrize("module", sorted(MODULES))
 def test_module_size(module: str) -> None:
     lines = len(MODULES[module].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{module} has {lines} lines: split it by concern"

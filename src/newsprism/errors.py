@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from newsprism.model import Failure
+
 
 class NewsprismError(Exception):
     """Base class. ``str(err)`` is the message; ``err.hint`` the fix."""
@@ -57,3 +59,17 @@ class ModelUnavailable(NewsprismError):
 
 class OptionError(NewsprismError):
     default_hint = "see `newsprism --help` for accepted values"
+
+
+def failure_of(where: str, err: Exception) -> Failure:
+    """The :class:`~newsprism.model.Failure` that records ``err`` for the document at
+    ``where``: its message (prefixed with ``where``) and hint, or, for an error that is not
+    a :class:`NewsprismError` (a bug met on this document), an "internal error" line."""
+    if isinstance(err, NewsprismError):
+        message = err.message if err.message.startswith(where) else f"{where}: {err.message}"
+        return Failure(where, message, err.hint)
+    return Failure(
+        where,
+        f"{where}: internal error: {type(err).__name__}: {err}",
+        "please report this with the file attached",
+    )

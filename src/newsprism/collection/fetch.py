@@ -40,9 +40,9 @@ from urllib.parse import urljoin, urlsplit
 from newsprism.collection.http import Download, HttpOptions, download, make_client
 from newsprism.collection.ingest import ArticleWriter, IngestOptions
 from newsprism.collection.stories import update_stories
-from newsprism.errors import UnsupportedFormat
+from newsprism.errors import UnsupportedFormat, failure_of
 from newsprism.model import Article, Failure
-from newsprism.pipeline.run import PipelineOptions, _failure
+from newsprism.pipeline.run import PipelineOptions
 from newsprism.read import ReadOptions, decode_bytes, read_file
 from newsprism.read.articles import source_from_url
 from newsprism.read.feeds import Feed, parse_feed_xml, parse_json_feed
@@ -276,7 +276,7 @@ class _Run:
                     return links
             articles = page_articles(fetched, url, opts.read, item)
         except Exception as err:
-            self.writer.fail(_failure(url, err))
+            self.writer.fail(failure_of(url, err))
             return []
         store.clear_failures(url)
         for article in articles:

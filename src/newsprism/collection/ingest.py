@@ -45,8 +45,9 @@ from newsprism.collection.tasks import (
     read_files,
 )
 from newsprism.dedupe import DedupeOptions
+from newsprism.errors import failure_of
 from newsprism.model import Article, Failure
-from newsprism.pipeline.run import PipelineOptions, _annotate_cached, _failure
+from newsprism.pipeline.run import PipelineOptions, annotate_cached
 from newsprism.read import ReadOptions
 from newsprism.read.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_file
 from newsprism.store import (
@@ -185,7 +186,7 @@ def _write_annotated(
     try:
         stored = store.add(annotated)
     except ConstraintFailed as err:  # annotations the schema refuses; other store errors
-        tally.fail(_failure(where, err), store)  # (disk full, locked) propagate
+        tally.fail(failure_of(where, err), store)  # (disk full, locked) propagate
         return None
     finally:
         if timings is not None:
@@ -220,9 +221,9 @@ def _store_one(
         tally.counts["duplicates"] += 1
         return
     try:
-        annotated = _annotate_cached(article, opts.pipeline, timings)
+        annotated = annotate_cached(article, opts.pipeline, timings)
     except Exception as err:
-        tally.fail(_failure(where, err), store)
+        tally.fail(failure_of(where, err), store)
         return
     _write_annotated(annotated, where, store, opts, tally, timings)
 

@@ -18,9 +18,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newsprism.errors import failure_of
 from newsprism.language import detect_language
 from newsprism.model import Article, Failure
-from newsprism.pipeline.run import PipelineOptions, _annotate_cached, _failure, annotate_cached_many
+from newsprism.pipeline.run import PipelineOptions, annotate_cached, annotate_cached_many
 from newsprism.read import ReadOptions
 from newsprism.read.files import read_file
 from newsprism.stories.features import StoryDoc
@@ -68,7 +69,7 @@ def read_files(inputs: Sequence[FileInput], options: ReadOptions) -> list[FileRe
             source = item.path if item.data is None else item.data
             result = read_file(source, options, name=item.path)
         except Exception as err:
-            failure = _failure(item.path, err)
+            failure = failure_of(item.path, err)
             out.append(FileRead(item.path, failures=(failure,),
                                 seconds=time.perf_counter() - started))  # fmt: skip
             continue
@@ -111,7 +112,7 @@ def annotate_partition(
     timings = Timings()
     results = annotate_cached_many([a for _, a in articles], pipeline, timings)
     items: list[Annotated | Failure] = [
-        _failure(where, r) if isinstance(r, Exception) else Annotated(r, None)
+        failure_of(where, r) if isinstance(r, Exception) else Annotated(r, None)
         for (where, _), r in zip(articles, results, strict=True)
     ]
     done = [i.article for i in items if isinstance(i, Annotated)]
@@ -145,6 +146,6 @@ def warm_models(languages: Sequence[str] = tuple(_WARM_TEXTS), embed: bool = Tru
         text = _WARM_TEXTS.get(language, _WARM_TEXTS["en"])
         detect_language(text)
         article = Article(id=f"warm-{language}", text=text, language=language)
-        warmed.append(_annotate_cached(article, options, None))
+        warmed.append(annotate_cached(article, options, None))
     if embed and warmed:
         story_docs(warmed)

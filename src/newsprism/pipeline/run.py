@@ -28,7 +28,7 @@ from newsprism.entities import (
     describe_backend,
     model_available,
 )
-from newsprism.errors import LanguageError, NewsprismError, OptionError
+from newsprism.errors import LanguageError, OptionError, failure_of
 from newsprism.link.names import LinkOptions, link_entities
 from newsprism.model import Annotate, Article, Coverage, Fact, Failure, Status
 from newsprism.pipeline.cache import AnnotationCache
@@ -175,7 +175,7 @@ def _annotation_cache(cache_dir: Path | None, settings: str) -> AnnotationCache:
     return AnnotationCache(cache_dir, settings)
 
 
-def _annotate_cached(article: Article, opts: PipelineOptions, timings: Timings | None) -> Article:
+def annotate_cached(article: Article, opts: PipelineOptions, timings: Timings | None) -> Article:
     result = annotate_cached_many([article], opts, timings)[0]
     if isinstance(result, Exception):
         raise result
@@ -203,17 +203,6 @@ def annotate_cached_many(
             cache.put(articles[i], result)
         found[i] = result
     return [f for f in found if f is not None]
-
-
-def _failure(path: str, err: Exception) -> Failure:
-    if isinstance(err, NewsprismError):
-        message = err.message if err.message.startswith(path) else f"{path}: {err.message}"
-        return Failure(path, message, err.hint)
-    return Failure(
-        path,
-        f"{path}: internal error: {type(err).__name__}: {err}",
-        "please report this with the file attached",
-    )
 
 
 def read_all(
@@ -257,7 +246,7 @@ def compare_articles(
     unique = _unique_ids(list(articles))
     for art, result in zip(unique, annotate_cached_many(unique, opts, timings), strict=True):
         if isinstance(result, Exception):
-            failed.append(_failure(art.path or art.id, result))
+            failed.append(failure_of(art.path or art.id, result))
         else:
             done.append(result)
     return compare_annotated(

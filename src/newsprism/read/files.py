@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
 
-from newsprism.errors import InputError, MalformedDocument, NewsprismError
+from newsprism.errors import InputError, MalformedDocument, failure_of
 from newsprism.model import Article, Failure
 from newsprism.read.articles import FileTooLarge, Origin, ReadOptions, ReadResult
 from newsprism.read.csv_rows import CSV_COLUMNS, csv_articles
@@ -225,17 +225,6 @@ def read_file(
     return result
 
 
-def _failure(path: Path, err: Exception) -> Failure:
-    if isinstance(err, NewsprismError):
-        message = err.message if err.message.startswith(str(path)) else f"{path}: {err.message}"
-        return Failure(str(path), message, err.hint)
-    return Failure(
-        str(path),
-        f"{path}: internal error: {type(err).__name__}: {err}",
-        "please report this with the file attached",
-    )
-
-
 def read_paths(paths: Iterable[Path | str], options: ReadOptions | None = None) -> ReadResult:
     """Read files and folders (walked as by :func:`collect_files`), in the order given.
 
@@ -264,7 +253,7 @@ def read_paths(paths: Iterable[Path | str], options: ReadOptions | None = None) 
             try:
                 result = read_file(path, options)
             except Exception as err:  # recorded as this file's failure
-                failures.append(_failure(path, err))
+                failures.append(failure_of(str(path), err))
                 continue
             articles.extend(result.articles)
             failures.extend(result.failures)
