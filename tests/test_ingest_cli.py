@@ -23,6 +23,7 @@ from newsprism.collection.ingest import (
     ingest,
     read_file,
 )
+from newsprism.pipeline.run import PipelineOptions
 from newsprism.read import ReadOptions
 from newsprism.store import Store
 
@@ -146,7 +147,11 @@ def test_gzip_size_cap_and_bad_gzip(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl.gz"
     bad.write_bytes(b"\x1f\x8b not really gzip")
     with Store(tmp_path / "c.db") as store:
-        summary = ingest([bomb, bad], store, IngestOptions(read=ReadOptions(max_bytes=1000)))
+        summary = ingest(
+            [bomb, bad],
+            store,
+            IngestOptions(pipeline=PipelineOptions(cache=False, read=ReadOptions(max_bytes=1000))),
+        )
         assert summary.failed == 2 and summary.ingested == 0
         reasons = [f.reason for f in summary.failures]
         assert "decompresses to more than" in reasons[0]

@@ -4,15 +4,17 @@ own input take the pipeline's annotator instead of calling stages with their def
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from newsprism.dates.resolve import DateOptions
 from newsprism.errors import OptionError
 from newsprism.model import Article
-from newsprism.pipeline.run import PipelineOptions, annotate, annotate_many, annotator
+from newsprism.pipeline.run import PipelineOptions, annotate, annotate_many, annotator, read_all
 from newsprism.quantities.extract import QuantityOptions
 from newsprism.quotes.options import QuoteOptions
+from newsprism.read import ReadOptions
 from newsprism.similarity.model import compare_pair
 from newsprism.stories import story_docs
 
@@ -79,3 +81,15 @@ def test_stages_that_annotate_their_input_need_the_annotator() -> None:
 def test_story_docs_annotate_with_the_callers_options() -> None:
     (doc,) = story_docs([ARTICLE], annotate=annotator(_plain()))
     assert "norvane" in doc.names
+
+
+def test_the_language_is_set_once_and_reaches_the_readers(tmp_path: Path) -> None:
+    with pytest.raises(OptionError, match="set on the pipeline options"):
+        PipelineOptions(read=ReadOptions(language="en"))
+    options = PipelineOptions(language="de", read=ReadOptions(detect_language=False))
+    assert options.reading() == ReadOptions(language="de", detect_language=False)
+    assert PipelineOptions().reading() == ReadOptions()
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    (article,), failures, _ = read_all([path], options)
+    assert article.language == "de" and not failures

@@ -141,7 +141,7 @@ class _Counting:
 
 
 def test_compare_from_the_collection_reads_stored_sentence_vectors(store: Store) -> None:
-    from newsprism.collection.stored import compare_stored
+    from newsprism.collection.comparison import compare_stored
 
     ids = [a.id for a in store]
     first = _Counting()

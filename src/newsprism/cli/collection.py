@@ -50,7 +50,6 @@ from newsprism.collection.ingest import (
 )
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions
-from newsprism.read import ReadOptions
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit
 
 __all__ = ["register"]
@@ -172,7 +171,6 @@ def _ingest_command(main: click.Group) -> None:
         """
         try:
             options = IngestOptions(
-                read=ReadOptions(language=language),
                 pipeline=PipelineOptions(language=language, cache=False),
                 engine=EngineOptions(kind=engine, scheduler=scheduler, workers=workers),
             )

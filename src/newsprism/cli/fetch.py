@@ -34,7 +34,6 @@ from newsprism.collection.fetch import (
 from newsprism.collection.http import HttpOptions
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions
-from newsprism.read import ReadOptions
 
 __all__ = ["register"]
 
@@ -152,7 +151,6 @@ def register(main: click.Group) -> None:
                 total_timeout=3 * timeout,
                 max_bytes=max_bytes,
             ),
-            read=ReadOptions(language=language),
             pipeline=PipelineOptions(language=language, cache=False),
             max_items=max_items,
             refetch=refetch,

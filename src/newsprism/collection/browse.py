@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newsprism.collection.stored import compare_stored
+from newsprism.collection.comparison import compare_stored
 from newsprism.collection.stories import (
     StoryInfo,
     list_stories,

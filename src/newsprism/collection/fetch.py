@@ -67,13 +67,12 @@ class FetchOptions:
     """Options of ``fetch``.
 
     ``http``: address checks and limits of each download (see ``HttpOptions``).
-    ``read`` / ``pipeline``: as for ``ingest`` (reading and annotation).
+    ``pipeline``: as for ``ingest`` (reading and annotation).
     ``max_items``: links taken from each feed (50). ``refetch``: download URLs even when
     an article from them is already stored (False).
     """
 
     http: HttpOptions = field(default_factory=HttpOptions)
-    read: ReadOptions = field(default_factory=ReadOptions)
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(cache=False))
     max_items: int = 50
     refetch: bool = False
@@ -249,9 +248,7 @@ class _Run:
     def __init__(self, store: Store, options: FetchOptions) -> None:
         self.store = store
         self.options = options
-        self.writer = ArticleWriter(
-            store, IngestOptions(read=options.read, pipeline=options.pipeline)
-        )
+        self.writer = ArticleWriter(store, IngestOptions(pipeline=options.pipeline))
         self.feeds = 0
         self.items: dict[str, FeedItem] = {}  # feed items by URL (fallback metadata)
 
@@ -274,7 +271,7 @@ class _Run:
                     self.feeds += 1
                     store.clear_failures(url)
                     return links
-            articles = page_articles(fetched, url, opts.read, item)
+            articles = page_articles(fetched, url, opts.pipeline.reading(), item)
         except Exception as err:
             self.writer.fail(failure_of(url, err))
             return []
@@ -284,7 +281,7 @@ class _Run:
         return []
 
     def _feed_links(self, fetched: Download) -> list[str] | None:
-        encoding = self.options.read.encoding
+        encoding = self.options.pipeline.read.encoding
         kind = _kind(fetched, encoding)
         if kind not in ("json", "feed"):
             return None

@@ -36,9 +36,9 @@ from newsprism.collection.browse import (
     StoryData,
     StoryHit,
 )
+from newsprism.collection.comparison import compare_stored, load_stored
 from newsprism.collection.duplicates import index_missing, stored_groups
 from newsprism.collection.ingest import IngestOptions, IngestProgress, IngestSummary, ingest
-from newsprism.collection.stored import compare_stored, load_stored
 from newsprism.collection.stories import StoryInfo, story_history
 from newsprism.dedupe import DedupeOptions, DuplicateGroup
 from newsprism.model import Article, Coverage, Failure
@@ -235,7 +235,7 @@ class Collection:
 
     def compare(self, ids: Iterable[str], options: PipelineOptions | None = None) -> Coverage:
         """The coverage diff of the stored articles ``ids``; ids not stored are the
-        coverage's failures (:func:`newsprism.collection.stored.compare_stored`)."""
+        coverage's failures (:func:`newsprism.collection.comparison.compare_stored`)."""
         return compare_stored(self._store, ids, options)
 
     def similarity(self, a: str, b: str, options: SimilarityOptions | None = None) -> Similarity:

@@ -48,7 +48,6 @@ from newsprism.dedupe import DedupeOptions
 from newsprism.errors import failure_of
 from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, annotate_cached
-from newsprism.read import ReadOptions
 from newsprism.read.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_file
 from newsprism.store import (
     ArticleInfo,
@@ -82,7 +81,8 @@ __all__ = [
 class IngestOptions:
     """Options of ``ingest``: how files are read and how articles are annotated.
 
-    ``read.language`` / ``pipeline.language`` force a language (both, normally).
+    ``pipeline``: how files are read (``pipeline.read``) and articles annotated;
+    ``pipeline.language`` forces one language on every article.
     The annotation cache is off by default: the store itself keeps the annotations,
     and an article already stored is never annotated again.
     ``near_duplicates``: how new articles are linked to near-duplicates already stored
@@ -92,7 +92,6 @@ class IngestOptions:
     ``engine``: where reading and annotation run (see ``newsprism.collection.engines``).
     """
 
-    read: ReadOptions = field(default_factory=ReadOptions)
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions(cache=False))
     near_duplicates: DedupeOptions | None = field(default_factory=DedupeOptions)
     stories: StoryOptions | None = field(default_factory=StoryOptions)
@@ -412,7 +411,7 @@ def ingest(
     with ExitStack() as stack:
         if engine is None:
             engine = stack.enter_context(open_engine(opts.engine))
-        reads = engine.map(partial(read_files, options=opts.read),
+        reads = engine.map(partial(read_files, options=opts.pipeline.reading()),
                            run.groups(files, engine.ships_bytes))  # fmt: skip
         for result in engine.map(annotate, run.partitions(reads)):
             run.write(result)

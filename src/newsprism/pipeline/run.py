@@ -35,7 +35,7 @@ from newsprism.pipeline.cache import AnnotationCache
 from newsprism.quantities.extract import QuantityOptions, annotate_quantities
 from newsprism.quotes.finder import annotate_quotes, annotate_quotes_batch
 from newsprism.quotes.options import QuoteOptions
-from newsprism.read import read_paths
+from newsprism.read import ReadOptions, read_paths
 from newsprism.sentences import SentenceOptions, annotate_sentences
 from newsprism.timings import Timings
 
@@ -52,11 +52,14 @@ class PipelineOptions:
     """Options of every stage, in one place.
 
     ``language`` forces the language of every article (ISO 639-1) instead of
-    detecting it. ``cache``: reuse annotations of articles seen before (in
-    memory and in the cache folder, see :mod:`newsprism.pipeline.cache`).
+    detecting it, from reading to the last stage: it is set here only (``read.language``
+    stays unset; :meth:`reading` gives the readers' options with it). ``read``: how files
+    are read and cleaned. ``cache``: reuse annotations of articles seen before (in memory
+    and in the cache folder, see :mod:`newsprism.pipeline.cache`).
     """
 
     language: str | None = None
+    read: ReadOptions = field(default_factory=ReadOptions)
     sentences: SentenceOptions = field(default_factory=SentenceOptions)
     entities: EntityOptions = field(default_factory=EntityOptions)
     quantities: QuantityOptions = field(default_factory=QuantityOptions)
@@ -66,6 +69,19 @@ class PipelineOptions:
     compare: CompareOptions = field(default_factory=CompareOptions)
     embed: EmbedOptions = field(default_factory=EmbedOptions)
     cache: bool = True
+
+    def __post_init__(self) -> None:
+        if self.read.language is not None:
+            raise OptionError(
+                "the language is set on the pipeline options, not on their read options",
+                hint="use PipelineOptions(language=...)",
+            )
+
+    def reading(self) -> ReadOptions:
+        """The readers' options, with :attr:`language` forced when it is set."""
+        return (
+            dataclasses.replace(self.read, language=self.language) if self.language else self.read
+        )
 
     def annotation_settings(self) -> str:
         """What the annotations depend on, as text (part of the annotation cache key)."""
@@ -206,13 +222,13 @@ def annotate_cached_many(
 
 
 def read_all(
-    paths: Iterable[Path], timings: Timings | None = None
+    paths: Iterable[Path], options: PipelineOptions | None = None, timings: Timings | None = None
 ) -> tuple[list[Article], list[Failure], list[str]]:
     """Read every file, and the supported files in every folder, as ``ingest`` reads
     them (:func:`newsprism.read.read_paths`); unreadable ones become failures, repairs
     and skipped files become warnings."""
     started = time.perf_counter()
-    result = read_paths(paths)
+    result = read_paths(paths, (options or PipelineOptions()).reading())
     if timings is not None:
         timings.add("read", time.perf_counter() - started)
     return list(result.articles), list(result.failures), list(result.warnings)
@@ -305,7 +321,7 @@ def compare_paths(
     timings: Timings | None = None,
 ) -> Coverage:
     """Read files and compute their coverage diff; unreadable files are failures."""
-    articles, failures, warnings = read_all(paths, timings)
+    articles, failures, warnings = read_all(paths, options, timings)
     return compare_articles(
         articles, options, failures=failures, warnings=warnings, embedder=embedder, timings=timings
     )
