@@ -18,11 +18,10 @@ from click.testing import CliRunner
 import newsprism
 from newsprism.cli.main import main
 from newsprism.collection import Collection
-from newsprism.collection.browse import Filters, NotFound
-from newsprism.collection.front import MissingArticles
-from newsprism.collection.stories import StoryNotFound
+from newsprism.collection.browse import Filters
+from newsprism.errors import MissingArticles, NotFound, StoreError, StoryNotFound
 from newsprism.model import Status
-from newsprism.store import ArticleQuery, StoreError
+from newsprism.store import ArticleQuery
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 IDS = ["de-kuestenbote", "en-harbour-post", "en-wire-copy", "es-diario-costa", "fr-le-littoral"]

@@ -13,12 +13,12 @@ import pytest
 
 from newsprism.collection.ingest import IngestOptions, ingest
 from newsprism.collection.stories import (
-    StoryNotFound,
     list_stories,
     resolve_story,
     story_history,
     story_members,
 )
+from newsprism.errors import StoryNotFound
 from newsprism.evaluate.clustering import bcubed, cluster, load
 from newsprism.pipeline.run import PipelineOptions, annotator
 from newsprism.store import Store

@@ -23,10 +23,10 @@ from newsprism.cli.common import (
     language_code,
     open_collection,
 )
-from newsprism.collection.export import EXPORT_FORMATS, ExportError
+from newsprism.collection.export import EXPORT_FORMATS
 from newsprism.collection.front import Duplicates
 from newsprism.dedupe import DedupeOptions, DuplicateGroup
-from newsprism.errors import NewsprismError
+from newsprism.errors import ExportError, NewsprismError
 from newsprism.store import ArticleQuery
 
 __all__ = ["register"]

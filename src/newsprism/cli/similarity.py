@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from newsprism.cli.common import EXIT_USAGE, echo_err, fail, format_option, language_code
-from newsprism.errors import InputError, LanguageError, NewsprismError
+from newsprism.errors import InputError, LanguageError, MissingArticles, NewsprismError
 from newsprism.model import Article
 from newsprism.pipeline.run import PipelineOptions, annotator
 from newsprism.similarity.model import DIMENSIONS, Similarity, SimilarityOptions, compare_pair
@@ -139,7 +139,6 @@ def register(main: click.Group) -> None:
 def _stored_similarity(db: Path, a: str, b: str, fmt: str) -> None:
     """``newsprism similarity --db``: the stored articles ``a`` and ``b``."""
     from newsprism.cli.common import open_collection
-    from newsprism.collection.front import MissingArticles
 
     with open_collection(db) as collection:
         try:

@@ -36,7 +36,7 @@ from typing import IO, Any
 from newsprism.collection.duplicates import stored_links
 from newsprism.collection.ingest import CSV_COLUMNS
 from newsprism.dedupe import group_of
-from newsprism.errors import NewsprismError
+from newsprism.errors import ExportError
 from newsprism.model import Article
 from newsprism.serialize import article_to_dict
 from newsprism.store import ArticleQuery, Store
@@ -45,7 +45,6 @@ from newsprism.store.export import article_stamps
 __all__ = [
     "CSV_EXPORT_COLUMNS",
     "EXPORT_FORMATS",
-    "ExportError",
     "StoredArticle",
     "export",
     "export_csv",
@@ -59,12 +58,6 @@ EXPORT_FORMATS = ("jsonl", "json", "csv", "parquet")
 _COUNTED = ("sentences", "mentions", "quantities", "quotes", "dates")
 _EXTRA = ("content_hash", "ingested_at", "duplicate_group")
 CSV_EXPORT_COLUMNS = (*CSV_COLUMNS, "path", *_EXTRA, *_COUNTED)
-
-
-class ExportError(NewsprismError):
-    """The collection cannot be exported in the format asked for."""
-
-    default_hint = "choose --format jsonl or csv, or install the missing package"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ collections opened on the same file (one per request of the web app).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -31,7 +31,6 @@ from newsprism.collection.browse import (
     CoverageCache,
     FilterChoices,
     Filters,
-    NotFound,
     Overview,
     StoryData,
     StoryHit,
@@ -41,7 +40,8 @@ from newsprism.collection.ingest import IngestOptions, IngestProgress, IngestSum
 from newsprism.collection.stored import compare_stored, load_stored
 from newsprism.collection.stories import StoryInfo, story_history
 from newsprism.dedupe import DedupeOptions, DuplicateGroup
-from newsprism.model import Article, Coverage, Failure
+from newsprism.errors import MissingArticles
+from newsprism.model import Article, Coverage
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.store import ArticleInfo, ArticleQuery, FailureRow, SearchHit, Store
 from newsprism.store.browse import sentence_text
@@ -57,17 +57,8 @@ __all__ = [
     "Collection",
     "Duplicates",
     "EmbedSummary",
-    "MissingArticles",
     "SimilarSentence",
 ]
-
-
-class MissingArticles(NotFound):
-    """Some of the article ids asked for are not stored; ``failures`` names each."""
-
-    def __init__(self, failures: Sequence[Failure]) -> None:
-        super().__init__("; ".join(f.reason for f in failures), failures[0].hint)
-        self.failures = tuple(failures)
 
 
 @dataclass(frozen=True)
@@ -104,7 +95,7 @@ class Collection:
     """A collection of annotated articles, their stories and near-duplicates in the
     SQLite file ``path`` — in the spirit of sqlite-utils' ``Database``.
 
-    ``create=False`` refuses a missing file (:class:`~newsprism.store.StoreError`).
+    ``create=False`` refuses a missing file (:class:`~newsprism.errors.StoreError`).
     ``coverages``: a cache of stories' coverage diffs to share (default: a new one).
     Use as a context manager or call :meth:`close`.
     """
@@ -181,7 +172,7 @@ class Collection:
     def article(self, ident: str, *, coverage: bool = False) -> ArticleData:
         """Article ``ident`` with every annotation and its story; with ``coverage``, also
         the story's coverage diff when the article is among the compared members.
-        :class:`~newsprism.collection.browse.NotFound` if there is no such article."""
+        :class:`~newsprism.errors.NotFound` if there is no such article."""
         return browse.article_data(self._store, ident, self._coverages if coverage else None)
 
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -272,7 +263,7 @@ class Collection:
     def story(self, ident: str, *, limit: int = MAX_COMPARED) -> StoryData:
         """Story ``ident`` (a merged id leads to its live story): members, history and
         the coverage diff of up to ``limit`` members;
-        :class:`~newsprism.collection.stories.StoryNotFound` if there is none."""
+        :class:`~newsprism.errors.StoryNotFound` if there is none."""
         return browse.story_data(self._store, ident, self._coverages, limit=limit)
 
     def history(self, ident: str) -> list[dict[str, object]]:

@@ -15,12 +15,11 @@ from newsprism.collection import Collection
 from newsprism.collection.browse import StoryData
 from newsprism.collection.ingest import hit_to_dict, info_to_dict
 from newsprism.collection.stories import StoryInfo
-from newsprism.errors import NewsprismError
+from newsprism.errors import BadRequest, NewsprismError
 from newsprism.model import Article
 from newsprism.report import render_json
 from newsprism.report.common import finite, iso_date
 from newsprism.web.common import (
-    BadRequest,
     error_page,
     filters,
     number,
