@@ -135,6 +135,16 @@ def test_the_store_imports_only_what_it_stores() -> None:
     assert not bad, "\n".join(bad)
 
 
+def test_errors_and_serialize_import_only_the_model() -> None:
+    bad = [
+        f"{m}:{line} imports {t}"
+        for m in ("newsprism.errors", "newsprism.serialize")
+        for t, _, line in EDGES[m]
+        if t != "newsprism.model"
+    ]
+    assert not bad, "\n".join(bad)
+
+
 def test_no_cycle_between_units() -> None:
     graph: dict[str, set[str]] = defaultdict(set)
     for module, imports in EDGES.items():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -39,7 +40,7 @@ from newsprism.collection.duplicates import index_missing, stored_groups
 from newsprism.collection.ingest import IngestOptions, IngestProgress, IngestSummary, ingest
 from newsprism.collection.stored import compare_stored, load_stored
 from newsprism.collection.stories import StoryInfo, story_history
-from newsprism.dedupe import DedupeOptions, DuplicateGroup
+from newsprism.dedupe import DedupeOptions, DuplicateGroup, NearDuplicate
 from newsprism.errors import MissingArticles
 from newsprism.model import Article, Coverage
 from newsprism.pipeline.run import PipelineOptions
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Collection",
+    "DuplicateArticle",
+    "DuplicateSet",
     "Duplicates",
     "EmbedSummary",
     "SimilarSentence",
@@ -62,15 +65,35 @@ __all__ = [
 
 
 @dataclass(frozen=True)
+class DuplicateArticle:
+    """An article of a near-duplicate group as listings show it (fields left empty when
+    the store has no metadata for it)."""
+
+    id: str
+    title: str = ""
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateSet:
+    """A near-duplicate group: its ``ids`` (sorted), their ``articles`` in that order,
+    and the ``links`` inside it."""
+
+    ids: tuple[str, ...]
+    articles: tuple[DuplicateArticle, ...]
+    links: tuple[NearDuplicate, ...]
+
+
+@dataclass(frozen=True)
 class Duplicates:
     """The near-duplicate groups of a collection (largest first), the number of stored
-    ``articles`` and of ``independent_sources`` (a group counts once), and the
-    metadata of every article in a group (``infos``, by id)."""
+    ``articles`` and of ``independent_sources`` (a group counts once)."""
 
     articles: int
     independent_sources: int
-    groups: tuple[DuplicateGroup, ...]
-    infos: Mapping[str, ArticleInfo]
+    groups: tuple[DuplicateSet, ...]
 
 
 @dataclass(frozen=True)
@@ -249,7 +272,7 @@ class Collection:
         total = len(self._store)
         infos = self._store.infos([i for g in groups for i in g.ids])
         independent = total - sum(len(g.ids) - 1 for g in groups)
-        return Duplicates(total, independent, tuple(groups), infos)
+        return Duplicates(total, independent, tuple(_with_articles(g, infos) for g in groups))
 
     # --- stories ----------------------------------------------------------------------
 
@@ -299,3 +322,15 @@ class Collection:
         from newsprism.collection.export import export
 
         return export(self._store, fmt, target, query)
+
+
+def _with_articles(group: DuplicateGroup, infos: Mapping[str, ArticleInfo]) -> DuplicateSet:
+    """``group`` with the metadata of each of its articles."""
+
+    def article(ident: str) -> DuplicateArticle:
+        info = infos.get(ident)
+        if info is None:
+            return DuplicateArticle(ident)
+        return DuplicateArticle(ident, info.title, info.source, info.url, info.published)
+
+    return DuplicateSet(group.ids, tuple(article(i) for i in group.ids), group.links)
