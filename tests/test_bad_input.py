@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsprism.cli.main import main
-from newsprism.read import FileTooLarge, ReadOptions, read_file
+from newsprism.errors import FileTooLarge
+from newsprism.read import ReadOptions, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample"

@@ -18,11 +18,10 @@ from click.testing import CliRunner
 import newsprism
 from newsprism.cli.main import main
 from newsprism.collection import Collection
-from newsprism.collection.browse import Filters, NotFound
-from newsprism.collection.front import MissingArticles
-from newsprism.collection.stories import StoryNotFound
+from newsprism.collection.browse import Filters
+from newsprism.errors import MissingArticles, NotFound, StoreError, StoryNotFound
 from newsprism.model import Status
-from newsprism.store import ArticleQuery, StoreError
+from newsprism.store import ArticleQuery
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sample"
 IDS = ["de-kuestenbote", "en-harbour-post", "en-wire-copy", "es-diario-costa", "fr-le-littoral"]
@@ -153,7 +152,8 @@ def test_duplicates(news: Collection) -> None:
     (group,) = found.groups
     assert group.ids == ("en-harbour-post", "en-wire-copy")
     assert [link.similarity > 0.7 for link in group.links] == [True]
-    assert set(found.infos) == set(group.ids)
+    assert [a.id for a in group.articles] == list(group.ids)
+    assert all(a.title for a in group.articles)
     assert news.duplicates(0.999).groups == ()
 
 

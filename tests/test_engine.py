@@ -19,9 +19,9 @@ import pytest
 from distributed import Client, LocalCluster
 
 from newsprism.collection.dask_engine import DaskEngine
-from newsprism.collection.engines import EngineError, EngineOptions, LocalEngine, open_engine
+from newsprism.collection.engines import EngineOptions, LocalEngine, open_engine
 from newsprism.collection.ingest import IngestOptions, IngestProgress, ingest
-from newsprism.errors import OptionError
+from newsprism.errors import EngineError, OptionError
 from newsprism.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

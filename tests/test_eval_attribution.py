@@ -7,8 +7,12 @@ import math
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from newsprism.cli.main import main
+from newsprism.errors import EvalDataError
 from newsprism.evaluate.attribution import (
+    DATA_HINT,
     evaluate,
     extract_quotes,
     read_brat,
@@ -96,6 +100,15 @@ def test_limit_and_missing_data(tmp_path: Path) -> None:
     assert evaluate(MULTI, limit=5)["articles"] == 5
     with pytest.raises(Exception, match="no such file"):
         evaluate(tmp_path / "absent")
+
+
+def test_unusable_gold_data_says_what_to_pass(tmp_path: Path) -> None:
+    with pytest.raises(EvalDataError, match="no text/") as info:
+        evaluate(tmp_path)
+    assert info.value.hint == DATA_HINT and "PolNeAR" in DATA_HINT
+    out = CliRunner().invoke(main, ["eval", "attribution", "--data", str(tmp_path)])
+    assert out.exit_code == 2
+    assert f"(hint: {DATA_HINT})" in out.output
 
 
 @pytest.mark.slow

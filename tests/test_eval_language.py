@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsprism.cli.main import main
-from newsprism.evaluate.language import EvalDataError, evaluate, load_texts, render
+from newsprism.errors import EvalDataError
+from newsprism.evaluate.language import evaluate, load_texts, render
 from newsprism.language import detect_language
 
 TINY = Path(__file__).parent / "data" / "language_gold.jsonl"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.errors import EvalDataError
 from newsprism.evaluate.quantities import (
-    QuantityDataError,
     evaluate,
     load,
     map_quantity,
@@ -79,7 +79,7 @@ def test_limit_and_bad_files(tmp_path: Path) -> None:
     assert evaluate(TINY, limit=1)["sentences"] == 1
     bad = tmp_path / "bad.json"
     bad.write_text('{"not": "a list"}', encoding="utf-8")
-    with pytest.raises(QuantityDataError) as err:
+    with pytest.raises(EvalDataError) as err:
         load(bad)
     assert err.value.hint
 

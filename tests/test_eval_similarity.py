@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.errors import EvalDataError
 from newsprism.evaluate import task
 from newsprism.evaluate.similarity import (
-    EvalDataError,
     _folds,
     load_pairs,
     pair_groups,

@@ -21,8 +21,9 @@ from click.testing import CliRunner
 from newsprism.cli.export import register
 from newsprism.collection import Collection
 from newsprism.collection.comparison import compare_stored, load_stored
-from newsprism.collection.export import CSV_EXPORT_COLUMNS, ExportError, export, iter_stored
+from newsprism.collection.export import CSV_EXPORT_COLUMNS, export, iter_stored
 from newsprism.collection.ingest import ingest
+from newsprism.errors import ExportError
 from newsprism.model import Status
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.serialize import article_from_dict

@@ -34,16 +34,13 @@ from newsprism.collection.fetch import (
 )
 from newsprism.collection.http import (
     USER_AGENT,
-    BlockedAddress,
-    FetchError,
     HttpOptions,
-    ResponseTooLarge,
     blocked_reason,
     download,
     make_client,
     resolve_checked,
 )
-from newsprism.errors import MalformedDocument
+from newsprism.errors import BlockedAddress, FetchError, MalformedDocument, ResponseTooLarge
 from newsprism.store import Store
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from newsprism.collection.ingest import read_file
-from newsprism.errors import BinaryFile, EmptyDocument, MalformedDocument
-from newsprism.read import FileTooLarge, ReadOptions
+from newsprism.errors import BinaryFile, EmptyDocument, FileTooLarge, MalformedDocument
+from newsprism.read import ReadOptions
 from newsprism.read.decode import decode_bytes
 from newsprism.store import Store
 

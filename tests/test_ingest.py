@@ -14,11 +14,11 @@ from newsprism.errors import (
     BinaryFile,
     EmptyDocument,
     EncodingFailure,
+    FileTooLarge,
     InputError,
     MalformedDocument,
 )
 from newsprism.read import (
-    FileTooLarge,
     ReadOptions,
     ReadResult,
     decode_bytes,

@@ -1,10 +1,12 @@
 """The import layers of the package: ``cli, web → collection → {pipeline, store} → stages →
 model``. Nothing imports upward, no package cycle, no private name crosses a module, no
-module grows past 500 lines. A new back-edge fails the build here."""
+module grows past 500 lines, and every exception class lives in ``errors.py``. A new
+back-edge fails the build here."""
 
 from __future__ import annotations
 
 import ast
+import builtins
 from collections import defaultdict
 from pathlib import Path
 
@@ -133,6 +135,16 @@ def test_the_store_imports_only_what_it_stores() -> None:
     assert not bad, "\n".join(bad)
 
 
+def test_errors_and_serialize_import_only_the_model() -> None:
+    bad = [
+        f"{m}:{line} imports {t}"
+        for m in ("newsprism.errors", "newsprism.serialize")
+        for t, _, line in EDGES[m]
+        if t != "newsprism.model"
+    ]
+    assert not bad, "\n".join(bad)
+
+
 def test_no_cycle_between_units() -> None:
     graph: dict[str, set[str]] = defaultdict(set)
     for module, imports in EDGES.items():
@@ -190,3 +202,52 @@ def test_sql_only_in_the_store() -> None:
 def test_module_size(module: str) -> None:
     lines = len(MODULES[module].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{module} has {lines} lines: split it by concern"
+
+
+ERROR_NAMES = {
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+} | {
+    node.name
+    for node in ast.parse(MODULES["newsprism.errors"].read_text(encoding="utf-8")).body
+    if isinstance(node, ast.ClassDef)
+}
+"""Python's exception classes and those of ``errors.py``."""
+
+
+def _exception_classes(source: str) -> list[str]:
+    """``name:line`` of each class in ``source`` whose bases name an exception class
+    (Python's, one of ``errors.py``, or any name ending in ``Error`` or ``Exception``)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for base in node.bases:
+            name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+            if name in ERROR_NAMES or name.endswith(("Error", "Exception")):
+                found.append(f"{node.name}:{node.lineno}")
+                break
+    return found
+
+
+def test_the_exception_finder_sees_every_kind_of_base() -> None:
+    source = (
+        "class A(ValueError): pass\n"
+        "class B(errors.InputError): pass\n"
+        "class C(NotFound): pass\n"
+        "class D(httpx.HTTPError): pass\n"
+        "class E: pass\n"
+        "class F(Protocol): pass\n"
+    )
+    assert _exception_classes(source) == ["A:1", "B:2", "C:3", "D:4"]
+
+
+def test_only_errors_defines_exceptions() -> None:
+    bad = [
+        f"{module}: {found} (define it in newsprism/errors.py)"
+        for module, path in MODULES.items()
+        if module != "newsprism.errors"
+        for found in _exception_classes(path.read_text(encoding="utf-8"))
+    ]
+    assert not bad, "\n".join(bad)

@@ -16,16 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsprism.errors import SchemaError, StoreError
 from newsprism.model import Article, DateRef, Failure, Mention, Quantity, Quote, Sentence
 from newsprism.pipeline.run import PipelineOptions, annotate
 from newsprism.store import (
     MIGRATIONS,
     ArticleInfo,
     ArticleQuery,
-    SchemaError,
     SearchHit,
     Store,
-    StoreError,
     content_hash,
     migrate,
 )

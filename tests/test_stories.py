@@ -13,12 +13,12 @@ import pytest
 
 from newsprism.collection.ingest import IngestOptions, ingest
 from newsprism.collection.stories import (
-    StoryNotFound,
     list_stories,
     resolve_story,
     story_history,
     story_members,
 )
+from newsprism.errors import StoryNotFound
 from newsprism.evaluate.clustering import bcubed, cluster, load
 from newsprism.pipeline.run import PipelineOptions, annotator
 from newsprism.store import Store
@@ -95,7 +95,9 @@ def test_stories_and_story_commands(collection: Path) -> None:
     shown = _run("story", rows[0]["id"], "--db", str(collection), "--format", "json")
     assert shown.returncode == 0, shown.stderr
     story = json.loads(shown.stdout)
-    assert len(story["articles"]) == 4
+    assert list(story) == ["story", "requested", "articles", "compared", "events", "coverage"]
+    assert len(story["articles"]) == 4 and all(isinstance(a, str) for a in story["articles"])
+    assert story["compared"] == [a["id"] for a in story["coverage"]["articles"]]
     facts = story["coverage"]["facts"]
     conflicts = [f for f in facts if f["status"] == "conflict"]
     assert conflicts and "400" in json.dumps(conflicts, ensure_ascii=False)
@@ -106,6 +108,7 @@ def test_stories_and_story_commands(collection: Path) -> None:
     assert pair.returncode == 0, pair.stderr
     scores = json.loads(pair.stdout)
     assert scores["overall"] <= 2.0 and scores["shared_entities"]
+    assert list(scores)[:2] == ["a", "b"] and list(scores)[-1] == "scores"
     missing = _run("story", "st-nope", "--db", str(collection))
     assert missing.returncode == 2 and "no such story" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -181,6 +181,23 @@ def test_api_routes(client: TestClient, story_id: str) -> None:
     assert all(h["story"] == story_id for h in hits["hits"])
 
 
+def test_api_keys_come_in_their_documented_order(client: TestClient, story_id: str) -> None:
+    story = client.get(f"/api/stories/{story_id}").json()
+    assert list(story) == [
+        "story", "requested", "title", "articles", "compared", "events", "coverage"
+    ]  # fmt: skip
+    assert list(story["articles"][0])[:2] == ["id", "title"]
+    assert list(story["coverage"]) == [
+        "articles", "facts", "entities", "quotes", "quantities", "dates", "failures",
+        "warnings", "summary",
+    ]  # fmt: skip
+    article = client.get("/api/articles/fr-le-littoral").json()
+    assert list(article)[:3] == ["id", "text", "title"] and list(article)[-1] == "story"
+    assert "info" not in article and "coverage" not in article
+    (hit, *_) = client.get("/api/search", params={"q": "Kovalenko"}).json()["hits"]
+    assert list(hit)[:2] == ["id", "title"] and list(hit)[-3:] == ["snippet", "score", "story"]
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     [

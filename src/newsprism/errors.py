@@ -1,6 +1,16 @@
-"""Typed errors. Every error carries a one-line ``hint`` saying what to do."""
+"""Every error class of the library. Each error carries a one-line ``hint``: what to do.
+
+Grouped by what they are about: reading input, fetching URLs, languages and models,
+options and requests, the stored collection, running on a cluster, and evaluation data.
+No other module defines an exception class (``tests/test_layers.py`` checks it). The CLI
+prints any :class:`NewsprismError` as ``error: <message> (hint: <hint>)`` and exits with
+the usage code; the web app answers 404 for :class:`NotFound` and :class:`StoryNotFound`
+and 400 for any other.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from newsprism.model import Failure
 
@@ -19,6 +29,9 @@ class NewsprismError(Exception):
         return self.message
 
 
+# --- reading input -----------------------------------------------------------------------
+
+
 class InputError(NewsprismError):
     """A document could not be read: missing, empty, binary, undecodable, malformed."""
 
@@ -26,23 +39,63 @@ class InputError(NewsprismError):
 
 
 class EmptyDocument(InputError):
+    """The document has no article text."""
+
     default_hint = "the file has no article text; leave it out or fix the export"
 
 
 class BinaryFile(InputError):
+    """The file is binary (an image, an archive…), not a text document."""
+
     default_hint = "pass text, HTML, JSON or JSONL files"
 
 
 class EncodingFailure(InputError):
+    """The file's bytes cannot be decoded as text."""
+
     default_hint = "re-save the file as UTF-8"
 
 
 class MalformedDocument(InputError):
+    """The document's syntax is broken (invalid JSON, an unreadable feed…)."""
+
     default_hint = "fix the document's syntax (see the position in the message)"
 
 
 class UnsupportedFormat(InputError):
+    """No reader handles this kind of file."""
+
     default_hint = "pass .txt, .html/.htm, .json or .jsonl files"
+
+
+class FileTooLarge(InputError):
+    """The file is larger than the readers accept (``ReadOptions.max_bytes``)."""
+
+    default_hint = "split the file or raise ReadOptions.max_bytes"
+
+
+# --- fetching URLs -----------------------------------------------------------------------
+
+
+class FetchError(InputError):
+    """A URL could not be fetched: network error, HTTP error, limit exceeded."""
+
+    default_hint = "check the URL, or leave it out of the batch"
+
+
+class BlockedAddress(FetchError):
+    """The URL's host resolves to an address that is not public (loopback, private…)."""
+
+    default_hint = "only public addresses are fetched; pass --allow-private to fetch this one"
+
+
+class ResponseTooLarge(FetchError):
+    """The response body is larger than the download limit."""
+
+    default_hint = "raise the size limit (--max-bytes) if this page is really that large"
+
+
+# --- languages and models ----------------------------------------------------------------
 
 
 class LanguageError(NewsprismError):
@@ -57,8 +110,88 @@ class ModelUnavailable(NewsprismError):
     default_hint = "install the package named in the message"
 
 
+class ModelError(NewsprismError):
+    """The similarity model file is missing or malformed."""
+
+    default_hint = "re-create it with scripts/train_similarity.py --data FILE"
+
+
+# --- options and requests ----------------------------------------------------------------
+
+
 class OptionError(NewsprismError):
+    """An option has a value that cannot be used."""
+
     default_hint = "see `newsprism --help` for accepted values"
+
+
+class BadRequest(OptionError):
+    """A query parameter of a web request that cannot be used."""
+
+    default_hint = "see docs/web.md for the parameters of each route"
+
+
+# --- the stored collection ---------------------------------------------------------------
+
+
+class StoreError(NewsprismError):
+    """The collection file cannot be opened, or a query is not valid."""
+
+    default_hint = "check the --db path (a newsprism collection made by `newsprism ingest`)"
+
+
+class SchemaError(NewsprismError):
+    """The database's schema cannot be brought to the version this code uses."""
+
+    default_hint = "open the collection with the newsprism version that created it, or upgrade"
+
+
+class NotFound(InputError):
+    """No article or story has this id."""
+
+    default_hint = "start from the stories page, or search the collection"
+
+
+class MissingArticles(NotFound):
+    """Some of the article ids asked for are not stored; ``failures`` names each."""
+
+    def __init__(self, failures: Sequence[Failure]) -> None:
+        super().__init__("; ".join(f.reason for f in failures), failures[0].hint)
+        self.failures = tuple(failures)
+
+
+class StoryNotFound(InputError):
+    """No story has this id."""
+
+    default_hint = "list the stories with `newsprism stories --db FILE`"
+
+
+class ExportError(NewsprismError):
+    """The collection cannot be exported in the format asked for."""
+
+    default_hint = "choose --format jsonl or csv, or install the missing package"
+
+
+# --- running on a cluster ----------------------------------------------------------------
+
+
+class EngineError(NewsprismError):
+    """The cluster failed: no scheduler at the address, or a task failed on every try."""
+
+    default_hint = (
+        "check that the scheduler runs (`dask scheduler`) and that its workers have"
+        " newsprism installed (see docs/distributed.md)"
+    )
+
+
+# --- evaluation data ---------------------------------------------------------------------
+
+
+class EvalDataError(InputError):
+    """The gold data of a quality evaluation cannot be read or used; each evaluation
+    gives the hint that describes its own format."""
+
+    default_hint = "pass the gold data in the task's format (see docs/quality.md)"
 
 
 def failure_of(where: str, err: Exception) -> Failure:

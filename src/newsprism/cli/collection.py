@@ -7,7 +7,6 @@ into it and renders. Exit codes: 0 done; 1 some inputs failed (``ingest``; the r
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -34,22 +33,17 @@ from newsprism.cli.common import (
     fail,
     format_option,
     iso_day,
+    json_text,
     language_code,
     open_collection,
     report_problems,
 )
 from newsprism.collection import Collection
 from newsprism.collection.engines import ENGINES, EngineOptions
-from newsprism.collection.ingest import (
-    IngestOptions,
-    IngestProgress,
-    IngestSummary,
-    hit_to_dict,
-    info_to_dict,
-    summary_to_dict,
-)
+from newsprism.collection.ingest import IngestOptions, IngestProgress, IngestSummary
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions
+from newsprism.serialize import Shape
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit
 
 __all__ = ["register"]
@@ -72,10 +66,6 @@ def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
     ):
         command = option(command)
     return command
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 # --- ingest -----------------------------------------------------------------------------
@@ -180,7 +170,7 @@ def _ingest_command(main: click.Group) -> None:
             fail(err)
         report_problems(summary.failures, summary.warnings)
         if fmt == "json":
-            click.echo(_dumps(summary_to_dict(summary)))
+            click.echo(json_text(summary))
         else:
             line = (
                 f"ingested {summary.ingested}, duplicates {summary.duplicates}, "
@@ -198,6 +188,10 @@ def _ingest_command(main: click.Group) -> None:
 
 
 # --- articles and search ----------------------------------------------------------------
+
+
+_HIT_SHAPES = (Shape(SearchHit, inline=("article",)),)
+"""A search hit in JSON: the article's fields, then ``snippet`` and ``score``."""
 
 
 def _info_line(info: ArticleInfo) -> str:
@@ -238,7 +232,7 @@ def _query_command(main: click.Group) -> None:
         with open_collection(db) as collection:
             found = collection.articles(query)
         if fmt == "json":
-            click.echo(_dumps([info_to_dict(i) for i in found]))
+            click.echo(json_text(found))
         else:
             for info in found:
                 click.echo(_info_line(info))
@@ -280,7 +274,7 @@ def _query_command(main: click.Group) -> None:
             except NewsprismError as err:
                 fail(err)
         if fmt == "json":
-            click.echo(_dumps([hit_to_dict(h) for h in hits]))
+            click.echo(json_text(hits, _HIT_SHAPES))
             return
         if not hits:
             click.echo(f"no article matches {query!r}", err=True)

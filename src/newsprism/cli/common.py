@@ -1,8 +1,11 @@
-"""What every ``newsprism`` command shares: exit codes, error lines, option checks."""
+"""What every ``newsprism`` command shares: exit codes, error lines, option checks, and
+the ``--format json`` output."""
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -11,10 +14,9 @@ import click
 
 from newsprism.errors import NewsprismError
 from newsprism.language import normalise_code
+from newsprism.serialize import Shape, to_data
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from newsprism.collection import Collection
     from newsprism.model import Failure
 
@@ -32,6 +34,12 @@ def report_problems(failures: Iterable[Failure], warnings: Iterable[str]) -> Non
         echo_err(f"failed: {failure.reason}{hint}")
     for warning in warnings:
         echo_err(f"warning: {warning}")
+
+
+def json_text(data: object, shapes: Iterable[Shape] = ()) -> str:
+    """What a command prints with ``--format json``: ``data`` as plain data
+    (:func:`newsprism.serialize.to_data`, with ``shapes``), indented, strict JSON."""
+    return json.dumps(to_data(data, shapes=shapes), indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def fail(err: NewsprismError) -> NoReturn:

@@ -5,7 +5,6 @@ Exit codes: 0 done; 2 usage error, or the collection cannot be opened or exporte
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,13 +19,13 @@ from newsprism.cli.common import (
     fail,
     format_option,
     iso_day,
+    json_text,
     language_code,
     open_collection,
 )
-from newsprism.collection.export import EXPORT_FORMATS, ExportError
-from newsprism.collection.front import Duplicates
-from newsprism.dedupe import DedupeOptions, DuplicateGroup
-from newsprism.errors import NewsprismError
+from newsprism.collection.export import EXPORT_FORMATS
+from newsprism.dedupe import DedupeOptions
+from newsprism.errors import ExportError, NewsprismError
 from newsprism.store import ArticleQuery
 
 __all__ = ["register"]
@@ -95,29 +94,6 @@ def _export_command(main: click.Group) -> None:
 # --- duplicates -------------------------------------------------------------------------
 
 
-def _group_dict(found: Duplicates, group: DuplicateGroup) -> dict[str, Any]:
-    articles = []
-    for ident in group.ids:
-        info = found.infos.get(ident)
-        articles.append(
-            {
-                "id": ident,
-                "title": info.title if info else "",
-                "source": info.source if info else None,
-                "url": info.url if info else None,
-                "published": info.published.isoformat() if info and info.published else None,
-            }
-        )
-    return {
-        "ids": list(group.ids),
-        "articles": articles,
-        "links": [
-            {"article_id": x.article_id, "duplicate_of": x.duplicate_of, "similarity": x.similarity}
-            for x in group.links
-        ],
-    }
-
-
 def _duplicates_command(main: click.Group) -> None:
     @main.command("duplicates")
     @db_option
@@ -141,18 +117,16 @@ def _duplicates_command(main: click.Group) -> None:
                 found = collection.duplicates(threshold)
             except NewsprismError as err:
                 fail(err)
-        data = [_group_dict(found, g) for g in found.groups]
-        total, independent, groups = found.articles, found.independent_sources, found.groups
         if fmt == "json":
-            summary = {"articles": total, "independent_sources": independent, "groups": data}
-            click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+            click.echo(json_text(found))
             sys.exit(EXIT_OK)
-        for n, group in enumerate(data, start=1):
-            click.echo(f"group {n}: {len(group['ids'])} articles")
-            for a in group["articles"]:
-                where = ", ".join(str(x) for x in (a["source"], a["published"]) if x)
+        total, independent, groups = found.articles, found.independent_sources, found.groups
+        for n, group in enumerate(groups, start=1):
+            click.echo(f"group {n}: {len(group.ids)} articles")
+            for a in group.articles:
+                where = ", ".join(str(x) for x in (a.source, a.published) if x)
                 click.echo(
-                    f"  {a['id']}  {a['title'] or '(untitled)'}" + (f"  ({where})" if where else "")
+                    f"  {a.id}  {a.title or '(untitled)'}" + (f"  ({where})" if where else "")
                 )
         click.echo(
             f"{total} articles, {independent} independent sources, "

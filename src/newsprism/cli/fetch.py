@@ -7,7 +7,6 @@ were stored); 2 usage error or the collection cannot be opened.
 from __future__ import annotations
 
 import ipaddress
-import json
 import sys
 from pathlib import Path
 
@@ -21,16 +20,12 @@ from newsprism.cli.common import (
     db_option,
     fail,
     format_option,
+    json_text,
     language_code,
     report_problems,
 )
 from newsprism.collection import Collection
-from newsprism.collection.fetch import (
-    FetchOptions,
-    FetchProgress,
-    FetchSummary,
-    summary_to_dict,
-)
+from newsprism.collection.fetch import FetchOptions, FetchProgress, FetchSummary
 from newsprism.collection.http import HttpOptions
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions
@@ -162,7 +157,7 @@ def register(main: click.Group) -> None:
             fail(err)
         report_problems(summary.failures, summary.warnings)
         if fmt == "json":
-            click.echo(json.dumps(summary_to_dict(summary), indent=2, ensure_ascii=False))
+            click.echo(json_text(summary))
         else:
             click.echo(
                 f"fetched {summary.fetched}, duplicates {summary.duplicates}, "

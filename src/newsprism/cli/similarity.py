@@ -7,20 +7,29 @@ be read (one ``failed: PATH: reason`` line on standard error, no traceback).
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from newsprism.cli.common import EXIT_USAGE, echo_err, fail, format_option, language_code
-from newsprism.errors import InputError, LanguageError, NewsprismError
+from newsprism.cli.common import (
+    EXIT_USAGE,
+    echo_err,
+    fail,
+    format_option,
+    json_text,
+    language_code,
+)
+from newsprism.errors import InputError, LanguageError, MissingArticles, NewsprismError
 from newsprism.model import Article
 from newsprism.pipeline.run import PipelineOptions, annotator
+from newsprism.serialize import Shape
 from newsprism.similarity.model import DIMENSIONS, Similarity, SimilarityOptions, compare_pair
 
-__all__ = ["register", "similarity_json", "similarity_text"]
+__all__ = ["register", "similarity_text"]
+
+_SIMILARITY_SHAPES = (Shape(Similarity, add={"scores": Similarity.scores}),)
+"""``--format json``: every field of the result, then the seven ``scores`` by name."""
 
 _WORDS = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
 
@@ -43,13 +52,6 @@ def _read_one(path: Path, language: str | None) -> Article:
 
 def _words(score: float) -> str:
     return _WORDS[min(4, max(1, round(score)))]
-
-
-def similarity_json(result: Similarity) -> dict[str, Any]:
-    """Every field of ``result``, JSON-ready."""
-    out = dataclasses.asdict(result)
-    out["scores"] = result.scores()
-    return out
 
 
 def similarity_text(result: Similarity) -> str:
@@ -139,7 +141,6 @@ def register(main: click.Group) -> None:
 def _stored_similarity(db: Path, a: str, b: str, fmt: str) -> None:
     """``newsprism similarity --db``: the stored articles ``a`` and ``b``."""
     from newsprism.cli.common import open_collection
-    from newsprism.collection.front import MissingArticles
 
     with open_collection(db) as collection:
         try:
@@ -155,6 +156,6 @@ def _stored_similarity(db: Path, a: str, b: str, fmt: str) -> None:
 
 def _show(result: Similarity, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps(similarity_json(result), indent=2, ensure_ascii=False))
+        click.echo(json_text(result, _SIMILARITY_SHAPES))
     else:
         click.echo(similarity_text(result))

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -15,21 +12,30 @@ from newsprism.cli.common import (
     EXIT_SOME_FAILED,
     db_option,
     fail,
+    json_text,
     open_collection,
     report_problems,
 )
+from newsprism.collection.browse import StoryData
 from newsprism.errors import NewsprismError
-from newsprism.report import FORMATS, render
+from newsprism.model import Coverage
+from newsprism.report import FORMATS, coverage_to_dict, render
+from newsprism.serialize import Shape
+from newsprism.store import ArticleInfo
 
 __all__ = ["register"]
 
-
-def _info(info: Any) -> dict[str, Any]:
-    data = asdict(info)
-    for key in ("first_seen", "last_seen"):
-        data[key] = data[key].isoformat() if data[key] else None
-    data["languages"] = list(data["languages"])
-    return data
+_STORY_SHAPES = (
+    Shape(
+        StoryData,
+        drop=("title",),
+        rename={"id": "story", "members": "articles", "history": "events"},
+    ),
+    Shape(ArticleInfo, convert=lambda info: info.id),
+    Shape(Coverage, convert=coverage_to_dict),
+)
+"""``story --format json``: the story id, the id asked for, its article ids, the ids
+compared, its events, and the coverage diff as the JSON report."""
 
 
 def register(main: click.Group) -> None:
@@ -63,7 +69,7 @@ def register(main: click.Group) -> None:
                 Filters(language=language), min_articles=min_articles, limit=limit
             )
         if fmt == "json":
-            click.echo(json.dumps([_info(i) for i in infos], indent=2, ensure_ascii=False))
+            click.echo(json_text(infos))
             return
         if not infos:
             click.echo("no stories (ingest articles first: `newsprism ingest FILES`)")
@@ -111,18 +117,7 @@ def register(main: click.Group) -> None:
 
             text = render_story_document(data)
         elif fmt == "json":
-            text = json.dumps(
-                {
-                    "story": sid,
-                    "requested": story_id,
-                    "articles": members,
-                    "compared": [a.id for a in coverage.articles],
-                    "events": list(data.history),
-                    "coverage": json.loads(render(coverage, "json")),
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
+            text = json_text(data, _STORY_SHAPES)
         else:
             body = render(coverage, fmt, color=False, width=100)
             if fmt == "text":

@@ -9,6 +9,7 @@ import click
 
 from newsprism.cli.common import db_option, fail, format_option, open_collection
 from newsprism.errors import NewsprismError
+from newsprism.serialize import to_data
 
 __all__ = ["register"]
 
@@ -26,11 +27,10 @@ def register(main: click.Group) -> None:
                 done = collection.embed()
             except NewsprismError as err:
                 fail(err)
-        added, total = done.embedded, done.total
         if fmt == "json":
-            click.echo(json.dumps({"embedded": added, "total": total}))
+            click.echo(json.dumps(to_data(done)))
         else:
-            click.echo(f"embedded {added} sentences ({total} stored)")
+            click.echo(f"embedded {done.embedded} sentences ({done.total} stored)")
 
     @main.command("similar")
     @click.argument("query")

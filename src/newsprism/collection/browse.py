@@ -26,7 +26,7 @@ from newsprism.collection.stories import (
     story_history,
     story_members,
 )
-from newsprism.errors import InputError, NewsprismError
+from newsprism.errors import NewsprismError, NotFound
 from newsprism.model import Article, Coverage
 from newsprism.store import ArticleInfo, ArticleQuery, SearchHit, Store
 from newsprism.store.browse import (
@@ -43,7 +43,6 @@ __all__ = [
     "CoverageCache",
     "FilterChoices",
     "Filters",
-    "NotFound",
     "Overview",
     "StoryData",
     "StoryHit",
@@ -59,12 +58,6 @@ __all__ = [
 
 MAX_COMPARED = 8
 """Members of a story compared at most (spread over sources and languages)."""
-
-
-class NotFound(InputError):
-    """No article or story has this id."""
-
-    default_hint = "start from the stories page, or search the collection"
 
 
 @dataclass(frozen=True)
@@ -214,7 +207,7 @@ def story_data(
     store: Store, ident: str, cache: CoverageCache, *, limit: int = MAX_COMPARED
 ) -> StoryData:
     """Story ``ident`` (merged ids lead to the live story) with the diff of up to ``limit``
-    members; :class:`~newsprism.collection.stories.StoryNotFound` if there is no such
+    members; :class:`~newsprism.errors.StoryNotFound` if there is no such
     story."""
     sid = resolve_story(store, ident)
     members = story_members(store, sid)

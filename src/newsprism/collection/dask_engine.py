@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 from distributed import Client, Future, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from newsprism.collection.engines import EngineError, EngineOptions
+from newsprism.collection.engines import EngineOptions
 from newsprism.collection.tasks import warm_models
+from newsprism.errors import EngineError
 
 __all__ = ["DaskEngine", "WarmModels"]
 

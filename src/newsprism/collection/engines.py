@@ -22,22 +22,13 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
-from newsprism.errors import NewsprismError, OptionError
+from newsprism.errors import OptionError
 
-__all__ = ["ENGINES", "Engine", "EngineError", "EngineOptions", "LocalEngine", "open_engine"]
+__all__ = ["ENGINES", "Engine", "EngineOptions", "LocalEngine", "open_engine"]
 
 ENGINES = ("local", "dask")
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class EngineError(NewsprismError):
-    """The cluster failed: no scheduler at the address, or a task failed on every try."""
-
-    default_hint = (
-        "check that the scheduler runs (`dask scheduler`) and that its workers have"
-        " newsprism installed (see docs/distributed.md)"
-    )
 
 
 @dataclass(frozen=True)

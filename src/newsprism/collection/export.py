@@ -36,16 +36,15 @@ from typing import IO, Any
 from newsprism.collection.duplicates import stored_links
 from newsprism.collection.ingest import CSV_COLUMNS
 from newsprism.dedupe import group_of
-from newsprism.errors import NewsprismError
+from newsprism.errors import ExportError
 from newsprism.model import Article
-from newsprism.serialize import article_to_dict
+from newsprism.serialize import Shape, to_data
 from newsprism.store import ArticleQuery, Store
 from newsprism.store.export import article_stamps
 
 __all__ = [
     "CSV_EXPORT_COLUMNS",
     "EXPORT_FORMATS",
-    "ExportError",
     "StoredArticle",
     "export",
     "export_csv",
@@ -59,12 +58,6 @@ EXPORT_FORMATS = ("jsonl", "json", "csv", "parquet")
 _COUNTED = ("sentences", "mentions", "quantities", "quotes", "dates")
 _EXTRA = ("content_hash", "ingested_at", "duplicate_group")
 CSV_EXPORT_COLUMNS = (*CSV_COLUMNS, "path", *_EXTRA, *_COUNTED)
-
-
-class ExportError(NewsprismError):
-    """The collection cannot be exported in the format asked for."""
-
-    default_hint = "choose --format jsonl or csv, or install the missing package"
 
 
 @dataclass(frozen=True)
@@ -99,11 +92,21 @@ def _extra(item: StoredArticle) -> dict[str, str]:
     }
 
 
+_RECORD_SHAPES = (Shape(StoredArticle, inline=("article",)),)
+
+
+def _record(item: StoredArticle) -> dict[str, Any]:
+    """The JSON record of a stored article: the stored form of the article (as
+    :func:`newsprism.serialize.article_to_dict`) followed by the store's fields."""
+    record: dict[str, Any] = to_data(item, numbers="text", shapes=_RECORD_SHAPES)
+    return record
+
+
 def export_jsonl(store: Store, stream: IO[str], query: ArticleQuery | None = None) -> int:
     """Write one JSON object per article to ``stream``; returns how many."""
     count = 0
     for item in iter_stored(store, query):
-        record = {**article_to_dict(item.article), **_extra(item)}
+        record = _record(item)
         stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
         count += 1
     return count
@@ -114,7 +117,7 @@ def export_json(store: Store, stream: IO[str], query: ArticleQuery | None = None
     count = 0
     stream.write("[")
     for item in iter_stored(store, query):
-        record = {**article_to_dict(item.article), **_extra(item)}
+        record = _record(item)
         stream.write(",\n" if count else "\n")
         stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
         count += 1

@@ -58,7 +58,6 @@ __all__ = [
     "fetch",
     "page_articles",
     "parse_feed",
-    "summary_to_dict",
 ]
 
 
@@ -82,15 +81,16 @@ class FetchOptions:
 class FetchSummary:
     """What ``fetch`` did: articles stored (``fetched``, their ``ids``), exact
     ``duplicates`` (including URLs already stored), URLs that ``failed`` (listed in
-    ``failures``), and ``feeds`` read."""
+    ``failures``), and ``feeds`` read. The fields are in the order of
+    ``newsprism fetch --format json``."""
 
     fetched: int = 0
     duplicates: int = 0
     failed: int = 0
     feeds: int = 0
+    ids: tuple[str, ...] = ()
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
-    ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,8 +254,15 @@ class _Run:
 
     def summary(self) -> FetchSummary:
         s = self.writer.summary()
-        return FetchSummary(s.ingested, s.duplicates, s.failed, self.feeds, s.failures,
-                            s.warnings, s.ids)  # fmt: skip
+        return FetchSummary(
+            fetched=s.ingested,
+            duplicates=s.duplicates,
+            failed=s.failed,
+            feeds=self.feeds,
+            ids=s.ids,
+            failures=s.failures,
+            warnings=s.warnings,
+        )
 
     def page(self, client: Any, url: str, item: FeedItem | None, allow_feed: bool) -> list[str]:
         """Fetch and store ``url``; returns the item links when it is a feed."""
@@ -329,18 +336,3 @@ def fetch(
     if summary.fetched:  # the new articles join their stories, as with ingest
         update_stories(store)
     return summary
-
-
-def summary_to_dict(summary: FetchSummary) -> dict[str, Any]:
-    """JSON-ready form of a ``FetchSummary``."""
-    return {
-        "fetched": summary.fetched,
-        "duplicates": summary.duplicates,
-        "failed": summary.failed,
-        "feeds": summary.feeds,
-        "ids": list(summary.ids),
-        "failures": [
-            {"path": f.path, "reason": f.reason, "hint": f.hint} for f in summary.failures
-        ],
-        "warnings": list(summary.warnings),
-    }

@@ -18,8 +18,9 @@ collections opened on the same file (one per request of the web app).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -31,7 +32,6 @@ from newsprism.collection.browse import (
     CoverageCache,
     FilterChoices,
     Filters,
-    NotFound,
     Overview,
     StoryData,
     StoryHit,
@@ -40,8 +40,9 @@ from newsprism.collection.comparison import compare_stored, load_stored
 from newsprism.collection.duplicates import index_missing, stored_groups
 from newsprism.collection.ingest import IngestOptions, IngestProgress, IngestSummary, ingest
 from newsprism.collection.stories import StoryInfo, story_history
-from newsprism.dedupe import DedupeOptions, DuplicateGroup
-from newsprism.model import Article, Coverage, Failure
+from newsprism.dedupe import DedupeOptions, DuplicateGroup, NearDuplicate
+from newsprism.errors import MissingArticles
+from newsprism.model import Article, Coverage
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.store import ArticleInfo, ArticleQuery, FailureRow, SearchHit, Store
 from newsprism.store.browse import sentence_text
@@ -55,31 +56,44 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Collection",
+    "DuplicateArticle",
+    "DuplicateSet",
     "Duplicates",
     "EmbedSummary",
-    "MissingArticles",
     "SimilarSentence",
 ]
 
 
-class MissingArticles(NotFound):
-    """Some of the article ids asked for are not stored; ``failures`` names each."""
+@dataclass(frozen=True)
+class DuplicateArticle:
+    """An article of a near-duplicate group as listings show it (fields left empty when
+    the store has no metadata for it)."""
 
-    def __init__(self, failures: Sequence[Failure]) -> None:
-        super().__init__("; ".join(f.reason for f in failures), failures[0].hint)
-        self.failures = tuple(failures)
+    id: str
+    title: str = ""
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateSet:
+    """A near-duplicate group: its ``ids`` (sorted), their ``articles`` in that order,
+    and the ``links`` inside it."""
+
+    ids: tuple[str, ...]
+    articles: tuple[DuplicateArticle, ...]
+    links: tuple[NearDuplicate, ...]
 
 
 @dataclass(frozen=True)
 class Duplicates:
     """The near-duplicate groups of a collection (largest first), the number of stored
-    ``articles`` and of ``independent_sources`` (a group counts once), and the
-    metadata of every article in a group (``infos``, by id)."""
+    ``articles`` and of ``independent_sources`` (a group counts once)."""
 
     articles: int
     independent_sources: int
-    groups: tuple[DuplicateGroup, ...]
-    infos: Mapping[str, ArticleInfo]
+    groups: tuple[DuplicateSet, ...]
 
 
 @dataclass(frozen=True)
@@ -104,7 +118,7 @@ class Collection:
     """A collection of annotated articles, their stories and near-duplicates in the
     SQLite file ``path`` — in the spirit of sqlite-utils' ``Database``.
 
-    ``create=False`` refuses a missing file (:class:`~newsprism.store.StoreError`).
+    ``create=False`` refuses a missing file (:class:`~newsprism.errors.StoreError`).
     ``coverages``: a cache of stories' coverage diffs to share (default: a new one).
     Use as a context manager or call :meth:`close`.
     """
@@ -181,7 +195,7 @@ class Collection:
     def article(self, ident: str, *, coverage: bool = False) -> ArticleData:
         """Article ``ident`` with every annotation and its story; with ``coverage``, also
         the story's coverage diff when the article is among the compared members.
-        :class:`~newsprism.collection.browse.NotFound` if there is no such article."""
+        :class:`~newsprism.errors.NotFound` if there is no such article."""
         return browse.article_data(self._store, ident, self._coverages if coverage else None)
 
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -258,7 +272,7 @@ class Collection:
         total = len(self._store)
         infos = self._store.infos([i for g in groups for i in g.ids])
         independent = total - sum(len(g.ids) - 1 for g in groups)
-        return Duplicates(total, independent, tuple(groups), infos)
+        return Duplicates(total, independent, tuple(_with_articles(g, infos) for g in groups))
 
     # --- stories ----------------------------------------------------------------------
 
@@ -272,7 +286,7 @@ class Collection:
     def story(self, ident: str, *, limit: int = MAX_COMPARED) -> StoryData:
         """Story ``ident`` (a merged id leads to its live story): members, history and
         the coverage diff of up to ``limit`` members;
-        :class:`~newsprism.collection.stories.StoryNotFound` if there is none."""
+        :class:`~newsprism.errors.StoryNotFound` if there is none."""
         return browse.story_data(self._store, ident, self._coverages, limit=limit)
 
     def history(self, ident: str) -> list[dict[str, object]]:
@@ -308,3 +322,15 @@ class Collection:
         from newsprism.collection.export import export
 
         return export(self._store, fmt, target, query)
+
+
+def _with_articles(group: DuplicateGroup, infos: Mapping[str, ArticleInfo]) -> DuplicateSet:
+    """``group`` with the metadata of each of its articles."""
+
+    def article(ident: str) -> DuplicateArticle:
+        info = infos.get(ident)
+        if info is None:
+            return DuplicateArticle(ident)
+        return DuplicateArticle(ident, info.title, info.source, info.url, info.published)
+
+    return DuplicateSet(group.ids, tuple(article(i) for i in group.ids), group.links)

@@ -34,18 +34,15 @@ from typing import Any
 import httpcore
 import httpx
 
-from newsprism.errors import InputError
+from newsprism.errors import BlockedAddress, FetchError, ResponseTooLarge
 from newsprism.version import __version__
 
 __all__ = [
     "CONTENT_TYPES",
     "USER_AGENT",
-    "BlockedAddress",
     "Download",
-    "FetchError",
     "GuardedBackend",
     "HttpOptions",
-    "ResponseTooLarge",
     "blocked_reason",
     "download",
     "make_client",
@@ -69,20 +66,6 @@ CONTENT_TYPES = frozenset(
         "text/plain",
     }
 )
-
-
-class FetchError(InputError):
-    """A URL could not be fetched: network error, HTTP error, limit exceeded."""
-
-    default_hint = "check the URL, or leave it out of the batch"
-
-
-class BlockedAddress(FetchError):
-    default_hint = "only public addresses are fetched; pass --allow-private to fetch this one"
-
-
-class ResponseTooLarge(FetchError):
-    default_hint = "raise the size limit (--max-bytes) if this page is really that large"
 
 
 @dataclass(frozen=True)

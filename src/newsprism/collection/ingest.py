@@ -28,10 +28,9 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from newsprism.collection.duplicates import index_article, index_missing
 from newsprism.collection.engines import Engine, EngineOptions, open_engine
@@ -67,13 +66,10 @@ __all__ = [
     "IngestProgress",
     "IngestSummary",
     "collect_files",
-    "hit_to_dict",
-    "info_to_dict",
     "ingest",
     "list_articles",
     "read_file",
     "search",
-    "summary_to_dict",
 ]
 
 
@@ -102,15 +98,16 @@ class IngestOptions:
 class IngestSummary:
     """What ``ingest`` did. ``failed`` counts files and records that failed (listed in
     ``failures``); ``skipped`` counts files inside folders left alone because of their
-    type or because they are hidden; ``ids`` are the ids the new articles got."""
+    type or because they are hidden; ``ids`` are the ids the new articles got. The
+    fields are in the order of ``newsprism ingest --format json``."""
 
     ingested: int = 0
     duplicates: int = 0
     failed: int = 0
     skipped: int = 0
+    ids: tuple[str, ...] = ()
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
-    ids: tuple[str, ...] = ()
     stories: StoryUpdate | None = None
 
 
@@ -158,9 +155,9 @@ class _Tally:
             duplicates=c["duplicates"],
             failed=c["failed"],
             skipped=c["skipped"],
+            ids=tuple(self.ids),
             failures=tuple(self.failures),
             warnings=tuple(self.warnings),
-            ids=tuple(self.ids),
         )
 
 
@@ -444,40 +441,3 @@ def search(
     """Full-text search of titles and texts (FTS5 syntax or plain words), best first;
     each hit has a snippet with the matched words between ``marks``."""
     return store.search(text, query, marks=marks)
-
-
-def info_to_dict(info: ArticleInfo) -> dict[str, Any]:
-    """JSON-ready form of an ``ArticleInfo`` (dates as ISO strings)."""
-    return {
-        "id": info.id,
-        "title": info.title,
-        "source": info.source,
-        "url": info.url,
-        "language": info.language,
-        "published": info.published.isoformat() if info.published else None,
-        "path": info.path,
-        "content_hash": info.content_hash,
-        "ingested_at": info.ingested_at,
-        "chars": info.chars,
-    }
-
-
-def hit_to_dict(hit: SearchHit) -> dict[str, Any]:
-    """JSON-ready form of a ``SearchHit``: the article's fields, ``snippet``, ``score``."""
-    return {**info_to_dict(hit.article), "snippet": hit.snippet, "score": hit.score}
-
-
-def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
-    """JSON-ready form of an ``IngestSummary``."""
-    return {
-        "ingested": summary.ingested,
-        "duplicates": summary.duplicates,
-        "failed": summary.failed,
-        "skipped": summary.skipped,
-        "ids": list(summary.ids),
-        "failures": [
-            {"path": f.path, "reason": f.reason, "hint": f.hint} for f in summary.failures
-        ],
-        "warnings": list(summary.warnings),
-        "stories": asdict(summary.stories) if summary.stories else None,
-    }

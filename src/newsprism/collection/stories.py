@@ -23,7 +23,6 @@ from newsprism.store.db import Store
 from newsprism.store.stories import (
     StoredStoryDoc,
     StoryEventRow,
-    StoryNotFound,
     active_stories,
     live_stories,
     read_story_docs,
@@ -43,7 +42,6 @@ from newsprism.timings import Timings
 
 __all__ = [
     "StoryInfo",
-    "StoryNotFound",
     "StoryOptions",
     "StoryUpdate",
     "list_stories",

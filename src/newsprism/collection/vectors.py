@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from newsprism.embed.sentences import Embedder, default_embedder
-from newsprism.store.db import Store, StoreError
+from newsprism.errors import StoreError
+from newsprism.store.db import Store
 from newsprism.store.vectors import (
     DEFAULT_MODEL,
     Neighbour,

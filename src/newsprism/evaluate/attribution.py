@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsprism.errors import NewsprismError
+from newsprism.errors import EvalDataError
 from newsprism.model import Article, Quote
 from newsprism.quotes.cues import word_set
 
@@ -42,10 +42,8 @@ ROLES = ("source", "content", "cue")
 _WORD = re.compile(r"\w+")
 
 
-class AttributionDataError(NewsprismError):
-    """The gold attribution data cannot be read."""
-
-    hint = "Pass a PolNeAR-style folder (text/*.txt, attributions/*.ann) or a quotes JSONL file."
+DATA_HINT = "pass a PolNeAR-style folder (text/*.txt, attributions/*.ann) or a quotes JSONL file"
+"""What the gold attribution data must be."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +169,7 @@ def read_brat(ann: str) -> list[GoldAttribution]:
 def _brat_items(data: Path) -> list[tuple[str, str, str, list[GoldAttribution]]]:
     texts = sorted((data / "text").glob("*.txt"))
     if not texts:
-        raise AttributionDataError(f"{data}: no text/*.txt files")
+        raise EvalDataError(f"{data}: no text/*.txt files", DATA_HINT)
     anns = sorted((data / "attributions").glob("*.ann"))
     items = []
     for path in texts:
@@ -192,7 +190,7 @@ def _locate(text: str, value: Any, key: str, row: int) -> Span:
         return ((value[0], value[1]),)
     at = text.find(str(value))
     if at < 0:
-        raise AttributionDataError(f"line {row}: {key} {value!r} is not in the text")
+        raise EvalDataError(f"line {row}: {key} {value!r} is not in the text", DATA_HINT)
     return ((at, at + len(str(value))),)
 
 
@@ -306,7 +304,7 @@ def evaluate(
     """
     data = Path(data)
     if not data.exists():
-        raise AttributionDataError(f"{data}: no such file or folder")
+        raise EvalDataError(f"{data}: no such file or folder", DATA_HINT)
     items = _jsonl_items(data) if data.is_file() else _brat_items(data)
     if limit is not None:
         items = items[:limit]

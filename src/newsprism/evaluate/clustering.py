@@ -24,23 +24,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newsprism.errors import InputError
+from newsprism.errors import EvalDataError
 from newsprism.language import detect_language
 from newsprism.model import Article
 from newsprism.pipeline.run import annotator
 from newsprism.stories import ClusterOptions, StoryClusterer, StoryDoc, story_docs
 from newsprism.timings import Timings
 
-__all__ = ["ClusteringDataError", "GoldDoc", "bcubed", "cluster", "evaluate", "load", "render"]
+__all__ = ["GoldDoc", "bcubed", "cluster", "evaluate", "load", "render"]
 
 _URL_LINE = re.compile(r"^\s*https?\s*:\s*/\s*/")
 _LABEL_KEYS = ("subtopic", "story", "label")
 
 
-class ClusteringDataError(InputError):
-    """The gold data for the clustering evaluation cannot be used."""
-
-    default_hint = "pass JSONL rows with 'id', 'text' and a gold label in 'subtopic'"
+DATA_HINT = "pass JSONL rows with 'id', 'text' and a gold label in 'subtopic'"
+"""What the gold data of the clustering evaluation must be."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +51,10 @@ class GoldDoc:
 
 def _row(row: Any, where: str) -> GoldDoc:
     if not isinstance(row, dict):
-        raise ClusteringDataError(f"{where}: expected a JSON object")
+        raise EvalDataError(f"{where}: expected a JSON object", DATA_HINT)
     label = next((row[k] for k in _LABEL_KEYS if k in row), None)
     if label is None or not isinstance(row.get("text"), str):
-        raise ClusteringDataError(f"{where}: needs 'text' and a gold label ('subtopic')")
+        raise EvalDataError(f"{where}: needs 'text' and a gold label ('subtopic')", DATA_HINT)
     lines = row.get("sentences")
     if not (isinstance(lines, list) and all(isinstance(s, str) for s in lines)):
         lines = row["text"].splitlines()
@@ -88,17 +86,17 @@ def load(data: Path, limit: int | None = None) -> list[GoldDoc]:
     try:
         content = Path(data).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ClusteringDataError(f"{data}: cannot read ({err})") from err
+        raise EvalDataError(f"{data}: cannot read ({err})", DATA_HINT) from err
     try:
         if content.lstrip().startswith("["):
             rows = list(enumerate(json.loads(content), 1))
         else:
             rows = [(n, json.loads(x)) for n, x in enumerate(content.splitlines(), 1) if x.strip()]
     except json.JSONDecodeError as err:
-        raise ClusteringDataError(f"{data}: invalid JSON ({err})") from err
+        raise EvalDataError(f"{data}: invalid JSON ({err})", DATA_HINT) from err
     docs = [_row(row, f"{Path(data).name}:{n}") for n, row in rows]
     if not docs:
-        raise ClusteringDataError(f"{data}: no rows")
+        raise EvalDataError(f"{data}: no rows", DATA_HINT)
     return docs[:limit] if limit else docs
 
 

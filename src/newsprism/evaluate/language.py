@@ -30,22 +30,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsprism.errors import InputError
+from newsprism.errors import EvalDataError
 from newsprism.language import detect_language, normalise_code
 
-__all__ = ["EvalDataError", "GoldText", "evaluate", "load_texts", "render"]
+__all__ = ["GoldText", "evaluate", "load_texts", "render"]
 
 PREFIX_CHARS = 100
 MAX_ERRORS = 20
 
 
-class EvalDataError(InputError):
-    """The gold data for the language evaluation cannot be used."""
-
-    default_hint = (
-        "pass JSONL rows with 'text' and 'language' (or SemEval 'lang1'/'text1'), "
-        "or a folder of .txt files named after their language"
-    )
+DATA_HINT = (
+    "pass JSONL rows with 'text' and 'language' (or SemEval 'lang1'/'text1'), "
+    "or a folder of .txt files named after their language"
+)
+"""What the gold data of the language evaluation must be."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +59,13 @@ class GoldText:
 def _gold_code(value: Any, where: str) -> str:
     code = normalise_code(value) if isinstance(value, str) else None
     if code is None:
-        raise EvalDataError(f"{where}: no usable language code ({value!r})")
+        raise EvalDataError(f"{where}: no usable language code ({value!r})", DATA_HINT)
     return code
 
 
 def _row_texts(row: Any, where: str, default_language: str | None) -> Iterator[GoldText]:
     if not isinstance(row, dict):
-        raise EvalDataError(f"{where}: expected a JSON object, got {type(row).__name__}")
+        raise EvalDataError(f"{where}: expected a JSON object, got {type(row).__name__}", DATA_HINT)
     if "text1" in row or "lang1" in row:  # a SemEval-2022 Task 8 pair
         pair = str(row.get("pair_id", where))
         for side in ("1", "2"):
@@ -79,7 +77,7 @@ def _row_texts(row: Any, where: str, default_language: str | None) -> Iterator[G
         return
     text = row.get("text")
     if not isinstance(text, str):
-        raise EvalDataError(f"{where}: no 'text' string")
+        raise EvalDataError(f"{where}: no 'text' string", DATA_HINT)
     raw = row.get("language", row.get("lang", default_language))
     language = _gold_code(raw, where)
     yield GoldText(str(row.get("id", where)), language, text, str(row.get("title") or ""))
@@ -89,7 +87,7 @@ def _file_texts(path: Path, default_language: str | None) -> Iterator[GoldText]:
     try:
         content = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise EvalDataError(f"{path}: cannot read ({err})") from err
+        raise EvalDataError(f"{path}: cannot read ({err})", DATA_HINT) from err
     if path.suffix == ".txt":
         language = _gold_code(default_language, f"{path} (plain text needs a language)")
         yield GoldText(path.stem, language, content)
@@ -98,7 +96,7 @@ def _file_texts(path: Path, default_language: str | None) -> Iterator[GoldText]:
         if path.suffix == ".json":
             rows = json.loads(content)
             if not isinstance(rows, list):
-                raise EvalDataError(f"{path}: expected a JSON list of rows")
+                raise EvalDataError(f"{path}: expected a JSON list of rows", DATA_HINT)
             numbered = [(f"{path.name}[{i}]", row) for i, row in enumerate(rows)]
         else:
             numbered = [
@@ -107,7 +105,7 @@ def _file_texts(path: Path, default_language: str | None) -> Iterator[GoldText]:
                 if line.strip()
             ]
     except json.JSONDecodeError as err:
-        raise EvalDataError(f"{path}: invalid JSON ({err})") from err
+        raise EvalDataError(f"{path}: invalid JSON ({err})", DATA_HINT) from err
     for where, row in numbered:
         yield from _row_texts(row, where, default_language)
 
@@ -118,12 +116,12 @@ def load_texts(data: Path, *, default_language: str | None = None) -> list[GoldT
     if data.is_dir():
         files = sorted(p for p in data.iterdir() if p.suffix in {".jsonl", ".json", ".txt"})
         if not files:
-            raise EvalDataError(f"{data}: no .jsonl, .json or .txt files")
+            raise EvalDataError(f"{data}: no .jsonl, .json or .txt files", DATA_HINT)
         folder_code = normalise_code(data.name) if len(data.name) == 2 else None
         language = folder_code or default_language
         return [text for f in files for text in _file_texts(f, language)]
     if not data.is_file():
-        raise EvalDataError(f"{data}: no such file or folder")
+        raise EvalDataError(f"{data}: no such file or folder", DATA_HINT)
     return list(_file_texts(data, default_language))
 
 
@@ -158,7 +156,7 @@ def evaluate(
     if limit is not None:
         items = items[:limit]
     if not items:
-        raise EvalDataError(f"{data}: no non-empty texts to evaluate")
+        raise EvalDataError(f"{data}: no non-empty texts to evaluate", DATA_HINT)
 
     extractor("Warm-up sentence, so that lazily loaded models are ready.")
     full, seconds = _timed(extractor, [item.text for item in items])

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsprism.errors import NewsprismError
+from newsprism.errors import EvalDataError
 from newsprism.model import Quantity
 from newsprism.quantities.extract import direction, find_quantities
 from newsprism.quantities.words import is_event_word
@@ -35,7 +35,6 @@ Extractor = Callable[[str, str | None], Sequence[Quantity]]
 __all__ = [
     "GoldQuantity",
     "Mapped",
-    "QuantityDataError",
     "evaluate",
     "load",
     "map_quantity",
@@ -45,12 +44,8 @@ __all__ = [
 _CRITERIA = ("value", "value_unit", "change", "concept")
 
 
-class QuantityDataError(NewsprismError):
-    """The gold quantities file cannot be read."""
-
-    default_hint = (
-        "pass NewsQuant.json (a JSON list) or a JSONL file of {lang, text, quantities} rows"
-    )
+DATA_HINT = "pass NewsQuant.json (a JSON list) or a JSONL file of {lang, text, quantities} rows"
+"""What the gold quantities file must be."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +305,7 @@ def load(data: Path, limit: int | None = None) -> list[_Row]:
             for r in rows[:limit]
         ]
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise QuantityDataError(f"cannot read gold quantities from {data}: {err}") from err
+        raise EvalDataError(f"cannot read gold quantities from {data}: {err}", DATA_HINT) from err
     return out
 
 

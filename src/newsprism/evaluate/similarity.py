@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsprism.embed.articles import default_doc_embedder
-from newsprism.errors import InputError
+from newsprism.errors import EvalDataError
 from newsprism.model import Article
 from newsprism.pipeline.run import annotator
 from newsprism.similarity.features import LEXICAL, TITLE_E5, FeatureOptions
@@ -47,7 +47,6 @@ from newsprism.similarity.model import (
 
 __all__ = [
     "GOLD_KEYS",
-    "EvalDataError",
     "GoldPair",
     "cross_validate",
     "evaluate",
@@ -68,10 +67,8 @@ BATCH_OPTIONS = SimilarityOptions(features=FeatureOptions(align=False))
 Array = npt.NDArray[np.float64]
 
 
-class EvalDataError(InputError):
-    """The gold data for the similarity evaluation cannot be used."""
-
-    default_hint = "pass SemEval-2022 Task 8 JSONL rows with text1, text2 and scores"
+DATA_HINT = "pass SemEval-2022 Task 8 JSONL rows with text1, text2 and scores"
+"""What the gold data of the similarity evaluation must be."""
 
 
 class GoldPair:
@@ -89,7 +86,7 @@ class GoldPair:
 def _article(row: dict[str, Any], side: str, pair_id: str) -> Article:
     text = row.get("text" + side)
     if not isinstance(text, str) or not text.strip():
-        raise EvalDataError(f"{pair_id}: no text{side}")
+        raise EvalDataError(f"{pair_id}: no text{side}", DATA_HINT)
     language = row.get("lang" + side)
     return Article(
         id=f"{pair_id}/{side}",
@@ -105,20 +102,20 @@ def load_pairs(data: Path) -> list[GoldPair]:
     try:
         content = data.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise EvalDataError(f"{data}: cannot read ({err})") from err
+        raise EvalDataError(f"{data}: cannot read ({err})", DATA_HINT) from err
     try:
         if data.suffix == ".json":
             rows = json.loads(content)
             if not isinstance(rows, list):
-                raise EvalDataError(f"{data}: expected a JSON list of rows")
+                raise EvalDataError(f"{data}: expected a JSON list of rows", DATA_HINT)
         else:
             rows = [json.loads(line) for line in content.splitlines() if line.strip()]
     except json.JSONDecodeError as err:
-        raise EvalDataError(f"{data}: invalid JSON ({err})") from err
+        raise EvalDataError(f"{data}: invalid JSON ({err})", DATA_HINT) from err
     pairs = []
     for n, row in enumerate(rows, 1):
         if not isinstance(row, dict) or not isinstance(row.get("scores"), dict):
-            raise EvalDataError(f"{data}:{n}: expected a pair row with 'scores'")
+            raise EvalDataError(f"{data}:{n}: expected a pair row with 'scores'", DATA_HINT)
         pair_id = str(row.get("pair_id", f"{data.name}:{n}"))
         scores = {
             dim: float(row["scores"][key])
@@ -126,7 +123,7 @@ def load_pairs(data: Path) -> list[GoldPair]:
             if isinstance(row["scores"].get(key), (int, float))
         }
         if "overall" not in scores:
-            raise EvalDataError(f"{data}:{n}: no Overall score")
+            raise EvalDataError(f"{data}:{n}: no Overall score", DATA_HINT)
         pairs.append(
             GoldPair(pair_id, _article(row, "1", pair_id), _article(row, "2", pair_id), scores)
         )
@@ -278,7 +275,7 @@ def evaluate(data: Path, *, limit: int | None = None) -> dict[str, Any]:
     if limit is not None:
         pairs = pairs[:limit]
     if not pairs:
-        raise EvalDataError(f"{data}: no pairs to evaluate")
+        raise EvalDataError(f"{data}: no pairs to evaluate", DATA_HINT)
     model = load_model()
     articles, index = _keyed(pairs)
     started = time.perf_counter()

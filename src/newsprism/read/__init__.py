@@ -6,7 +6,8 @@ gzip copies of these — becomes a :class:`ReadResult` of articles, failures of 
 records, and warnings. :func:`read_paths` reads many files and folders.
 """
 
-from newsprism.read.articles import FileTooLarge, ReadOptions, ReadResult
+from newsprism.errors import FileTooLarge
+from newsprism.read.articles import ReadOptions, ReadResult
 from newsprism.read.clean import CleanOptions, clean_text
 from newsprism.read.decode import Decoded, decode_bytes, fix_mojibake
 from newsprism.read.files import SUPPORTED_SUFFIXES, collect_files, read_file, read_paths

@@ -21,13 +21,12 @@ from datetime import date, datetime
 from typing import Any, overload
 from urllib.parse import urlsplit
 
-from newsprism.errors import EmptyDocument, InputError
+from newsprism.errors import EmptyDocument
 from newsprism.language import LanguageDetector, detect_language, normalise_code
 from newsprism.model import Article, Failure
 from newsprism.read.clean import CleanOptions, clean_text, is_heading_like
 
 __all__ = [
-    "FileTooLarge",
     "Origin",
     "ReadOptions",
     "ReadResult",
@@ -37,10 +36,6 @@ __all__ = [
     "split_title",
     "with_language",
 ]
-
-
-class FileTooLarge(InputError):
-    default_hint = "split the file or raise ReadOptions.max_bytes"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ Bytes are decoded by :func:`~newsprism.read.decode.decode_bytes` (a warning says
 mojibake was repaired). A document that cannot be read at all raises a typed error from
 :mod:`newsprism.errors` whose message names it and the reason (``InputError`` "file not
 found", ``EmptyDocument``, ``BinaryFile``, ``EncodingFailure``, ``MalformedDocument``,
-:class:`~.articles.FileTooLarge`).
+:class:`~newsprism.errors.FileTooLarge`).
 
 ``collect_files`` walks folders for supported files; ``read_paths`` reads files and
 folders, turning the errors of each file into ``Failure`` records.
@@ -35,9 +35,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
 
-from newsprism.errors import InputError, MalformedDocument, failure_of
+from newsprism.errors import FileTooLarge, InputError, MalformedDocument, failure_of
 from newsprism.model import Article, Failure
-from newsprism.read.articles import FileTooLarge, Origin, ReadOptions, ReadResult
+from newsprism.read.articles import Origin, ReadOptions, ReadResult
 from newsprism.read.csv_rows import CSV_COLUMNS, csv_articles
 from newsprism.read.decode import decode_bytes
 from newsprism.read.documents import (

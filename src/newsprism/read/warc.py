@@ -27,9 +27,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO, Any
 
-from newsprism.errors import EmptyDocument, InputError, MalformedDocument
+from newsprism.errors import EmptyDocument, FileTooLarge, InputError, MalformedDocument
 from newsprism.model import Article, Failure
-from newsprism.read.articles import FileTooLarge, Origin, ReadOptions, ReadResult, source_from_url
+from newsprism.read.articles import Origin, ReadOptions, ReadResult, source_from_url
 from newsprism.read.decode import decode_bytes
 from newsprism.read.documents import html_article
 

@@ -1,9 +1,11 @@
-"""JSON rendering of a :class:`Coverage`.
+"""JSON rendering of a :class:`Coverage`: the JSON report format (see the README).
 
 The output is strict JSON (no ``NaN``/``Infinity``): open interval ends and
 any non-finite number become ``null``. Every statement, quote, figure and
 date keeps its character offsets into the cleaned article text, so a client
-can point back at the evidence.
+can point back at the evidence. The parts that are plain data (statements,
+failures, warnings) are written by :func:`newsprism.serialize.to_data`; the rest
+has the report's own shape (counts, resolved speakers and facts).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from newsprism.model import Article, Coverage, Entity, Fact, Failure, Quantity
+from newsprism.model import Article, Coverage, Entity, Fact, Quantity
 from newsprism.report.common import View, fact_sources, finite, iso_date, status_of, summary, view
+from newsprism.serialize import to_data
 
 __all__ = ["coverage_to_dict", "render_json"]
 
@@ -43,16 +46,7 @@ def _fact(fact: Fact) -> dict[str, Any]:
         "sources": fact_sources(fact),
         "entities": list(fact.entities),
         "score": finite(float(fact.score)),
-        "statements": [
-            {
-                "article": s.article,
-                "sentence": s.sentence,
-                "text": s.text,
-                "start": s.start,
-                "end": s.end,
-            }
-            for s in fact.statements
-        ],
+        "statements": to_data(fact.statements),
     }
 
 
@@ -127,10 +121,6 @@ def _dates(v: View) -> list[dict[str, Any]]:
     ]
 
 
-def _failure(failure: Failure) -> dict[str, Any]:
-    return {"path": failure.path, "reason": failure.reason, "hint": failure.hint}
-
-
 def coverage_to_dict(coverage: Coverage) -> dict[str, Any]:
     """A JSON-ready dict of the coverage (strict: no infinities or NaN)."""
     v = view(coverage)
@@ -143,8 +133,8 @@ def coverage_to_dict(coverage: Coverage) -> dict[str, Any]:
             _quantity(v, article.id, q) for article in coverage.articles for q in article.quantities
         ],
         "dates": _dates(v),
-        "failures": [_failure(f) for f in coverage.failures],
-        "warnings": list(coverage.warnings),
+        "failures": to_data(coverage.failures),
+        "warnings": to_data(coverage.warnings),
         "summary": summary(coverage),
     }
 

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from newsprism.embed.articles import default_doc_embedder
 from newsprism.embed.sentences import Embedder
-from newsprism.errors import NewsprismError, OptionError
+from newsprism.errors import ModelError, OptionError
 from newsprism.model import Annotate, Article
 from newsprism.similarity.features import (
     SIMILARITY_STAGES,
@@ -43,7 +43,6 @@ __all__ = [
     "DIMENSIONS",
     "AlignedPair",
     "LinearModel",
-    "ModelError",
     "SharedEntity",
     "Similarity",
     "SimilarityOptions",
@@ -63,12 +62,6 @@ DIMENSIONS: tuple[str, ...] = (
     "tone",
 )
 LOW, HIGH = 1.0, 4.0
-
-
-class ModelError(NewsprismError):
-    """The similarity model file is missing or malformed."""
-
-    default_hint = "re-create it with scripts/train_similarity.py --data FILE"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 files into it. Stages never touch the store: the pipeline reads and writes it.
 """
 
+from newsprism.errors import SchemaError, StoreError
 from newsprism.store.db import (
     ArticleInfo,
     ArticleQuery,
@@ -11,10 +12,9 @@ from newsprism.store.db import (
     FailureRow,
     SearchHit,
     Store,
-    StoreError,
     content_hash,
 )
-from newsprism.store.schema import MIGRATIONS, SchemaError, migrate
+from newsprism.store.schema import MIGRATIONS, migrate
 
 __all__ = [
     "MIGRATIONS",

@@ -21,9 +21,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from newsprism.errors import NewsprismError
+from newsprism.errors import SchemaError, StoreError
 from newsprism.model import Article, DateRef, Failure, Mention, Quantity, Quote, Sentence
-from newsprism.store.schema import MIGRATIONS, SchemaError, migrate, schema_version
+from newsprism.store.schema import MIGRATIONS, migrate, schema_version
 from newsprism.store.transaction import immediate_transaction
 
 __all__ = [
@@ -33,15 +33,8 @@ __all__ = [
     "FailureRow",
     "SearchHit",
     "Store",
-    "StoreError",
     "content_hash",
 ]
-
-
-class StoreError(NewsprismError):
-    """The collection file cannot be opened, or a query is not valid."""
-
-    default_hint = "check the --db path (a newsprism collection made by `newsprism ingest`)"
 
 
 ConstraintFailed = sqlite3.IntegrityError

@@ -15,16 +15,10 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from newsprism.errors import NewsprismError
+from newsprism.errors import SchemaError
 from newsprism.store.transaction import immediate_transaction
 
-__all__ = ["MIGRATIONS", "SchemaError", "applied_versions", "migrate", "schema_version"]
-
-
-class SchemaError(NewsprismError):
-    """The database's schema cannot be brought to the version this code uses."""
-
-    default_hint = "open the collection with the newsprism version that created it, or upgrade"
+__all__ = ["MIGRATIONS", "applied_versions", "migrate", "schema_version"]
 
 
 _V1 = """

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from newsprism.errors import InputError
+from newsprism.errors import StoryNotFound
 from newsprism.store.db import Store, chunks
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "LiveStory",
     "StoredStoryDoc",
     "StoryEventRow",
-    "StoryNotFound",
     "active_stories",
     "live_stories",
     "read_story_docs",
@@ -41,12 +40,6 @@ __all__ = [
     "write_story_docs",
     "write_story_events",
 ]
-
-
-class StoryNotFound(InputError):
-    """No story has this id."""
-
-    default_hint = "list the stories with `newsprism stories --db FILE`"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from newsprism.store.db import Store, StoreError
+from newsprism.errors import StoreError
+from newsprism.store.db import Store
 
 __all__ = [
     "DEFAULT_MODEL",

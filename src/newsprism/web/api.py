@@ -1,9 +1,9 @@
-"""The JSON API under ``/api/`` (see docs/web.md): the same data as the pages."""
+"""The JSON API under ``/api/`` (see docs/web.md): the same data as the pages, written by
+:func:`newsprism.serialize.to_data` (the shapes below say where a response differs from
+the plain form of what the collection returns)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
@@ -12,15 +12,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from newsprism.collection import Collection
-from newsprism.collection.browse import StoryData
-from newsprism.collection.ingest import hit_to_dict, info_to_dict
+from newsprism.collection.browse import ArticleData, StoryData, StoryHit
 from newsprism.collection.stories import StoryInfo
-from newsprism.errors import NewsprismError
-from newsprism.model import Article
-from newsprism.report import render_json
-from newsprism.report.common import finite, iso_date
+from newsprism.errors import BadRequest, NewsprismError
+from newsprism.model import Coverage
+from newsprism.report import coverage_to_dict
+from newsprism.serialize import Shape, to_data
+from newsprism.store import SearchHit
 from newsprism.web.common import (
-    BadRequest,
     error_page,
     filters,
     number,
@@ -28,45 +27,23 @@ from newsprism.web.common import (
     with_collection,
 )
 
-__all__ = ["article_to_dict", "routes", "story_to_dict"]
+__all__ = ["routes"]
 
-
-def _story_info(info: StoryInfo) -> dict[str, Any]:
-    data = asdict(info)
-    data["first_seen"] = iso_date(info.first_seen)
-    data["last_seen"] = iso_date(info.last_seen)
-    data["languages"] = list(info.languages)
-    return data
-
-
-def story_to_dict(data: StoryData) -> dict[str, Any]:
-    """A story as ``/api/stories/{id}`` gives it."""
-    return {
-        "story": data.id,
-        "requested": data.requested,
-        "title": data.title,
-        "articles": [info_to_dict(i) for i in data.members],
-        "compared": list(data.compared),
-        "events": list(data.history),
-        "coverage": json.loads(render_json(data.coverage)),
-    }
-
-
-def article_to_dict(article: Article, story: str | None) -> dict[str, Any]:
-    """An article with every annotation (offsets into ``text``) and its story."""
-    data = asdict(article)
-    data["published"] = iso_date(article.published)
-    data["removed"] = list(article.removed)
-    for q in data["quantities"]:
-        q["low"], q["high"] = finite(q["low"]), finite(q["high"])
-    for d in data["dates"]:
-        d["value"] = iso_date(d["value"])
-    data["story"] = story
-    return data
+_SHAPES = (
+    # /api/stories/{id}: the story's id, the id asked for, title, articles, compared ids,
+    # events, and the coverage diff as the JSON report.
+    Shape(StoryData, rename={"id": "story", "members": "articles", "history": "events"}),
+    Shape(Coverage, convert=coverage_to_dict),
+    # /api/articles/{id}: the article with every annotation, then its story.
+    Shape(ArticleData, inline=("article",), drop=("info", "coverage")),
+    # /api/search: each hit is the article's metadata, snippet, score and story.
+    Shape(StoryHit, inline=("hit",)),
+    Shape(SearchHit, inline=("article",)),
+)
 
 
 def _json(data: Any) -> JSONResponse:
-    return JSONResponse(data)
+    return JSONResponse(to_data(data, shapes=_SHAPES))
 
 
 async def api_stories(request: Request) -> Response:
@@ -78,9 +55,8 @@ async def api_stories(request: Request) -> Response:
     except NewsprismError as err:
         return error_page(request, 400, err)
 
-    def work(collection: Collection) -> list[dict[str, Any]]:
-        found = collection.stories(wanted, min_articles=least, limit=limit)
-        return [_story_info(s) for s in found]
+    def work(collection: Collection) -> list[StoryInfo]:
+        return collection.stories(wanted, min_articles=least, limit=limit)
 
     return _json({"stories": await with_collection(request, work)})
 
@@ -93,7 +69,7 @@ async def api_story(request: Request) -> Response:
         return error_page(request, status_of_error(err), err)
     if data.id != ident:
         return RedirectResponse(f"/api/stories/{quote(data.id, safe='')}", status_code=308)
-    return _json(story_to_dict(data))
+    return _json(data)
 
 
 async def api_article(request: Request) -> Response:
@@ -102,7 +78,7 @@ async def api_article(request: Request) -> Response:
         data = await with_collection(request, lambda collection: collection.article(ident))
     except NewsprismError as err:
         return error_page(request, status_of_error(err), err)
-    return _json(article_to_dict(data.article, data.story))
+    return _json(data)
 
 
 async def api_search(request: Request) -> Response:
@@ -119,8 +95,7 @@ async def api_search(request: Request) -> Response:
         )
     except NewsprismError as err:
         return error_page(request, status_of_error(err), err)
-    hits = [{**hit_to_dict(h.hit), "story": h.story} for h in found]
-    return _json({"query": q, "hits": hits})
+    return _json({"query": q, "hits": found})
 
 
 def routes() -> list[BaseRoute]:

@@ -19,13 +19,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
 from newsprism.collection import Collection
-from newsprism.collection.browse import CoverageCache, Filters, NotFound
-from newsprism.collection.stories import StoryNotFound
-from newsprism.errors import NewsprismError, OptionError
+from newsprism.collection.browse import CoverageCache, Filters
+from newsprism.errors import BadRequest, NewsprismError, NotFound, StoryNotFound
 from newsprism.web.render import environment
 
 __all__ = [
-    "BadRequest",
     "error_page",
     "error_response",
     "filters",
@@ -34,12 +32,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class BadRequest(OptionError):
-    """A query parameter that cannot be used."""
-
-    default_hint = "see docs/web.md for the parameters of each route"
 
 
 def _day(params: Mapping[str, str], name: str) -> date | None:
