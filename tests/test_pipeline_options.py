@@ -3,6 +3,9 @@ own input take the pipeline's annotator instead of calling stages with their def
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -93,3 +96,22 @@ def test_the_language_is_set_once_and_reaches_the_readers(tmp_path: Path) -> Non
     path.write_text(TEXT, encoding="utf-8")
     (article,), failures, _ = read_all([path], options)
     assert article.language == "de" and not failures
+
+
+def test_the_annotation_settings_are_the_same_in_every_process() -> None:
+    """The disk cache of annotations is shared between processes: its key may not depend on
+    the hash seed (options hold sets, such as the dates stage's ``future_words``)."""
+    code = (
+        "from newsprism.pipeline.run import PipelineOptions as P; print(P().annotation_settings())"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1

@@ -84,8 +84,28 @@ class PipelineOptions:
         )
 
     def annotation_settings(self) -> str:
-        """What the annotations depend on, as text (part of the annotation cache key)."""
-        return repr((self.sentences, self.entities, self.quantities, self.quotes, self.dates))
+        """What the annotations depend on, as text (part of the annotation cache key): the
+        same in every process, whatever its hash seed (sets are written sorted)."""
+        stages = (self.sentences, self.entities, self.quantities, self.quotes, self.dates)
+        return repr(_stable(stages))
+
+
+def _stable(value: object) -> object:
+    """``value`` with every set replaced by its sorted items, so that its ``repr`` does not
+    depend on the order of a set (which changes with each process's hash seed)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (
+            type(value).__name__,
+            tuple((f.name, _stable(getattr(value, f.name))) for f in fields),
+        )
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted(repr(_stable(v)) for v in value)))
+    if isinstance(value, list | tuple):
+        return tuple(_stable(v) for v in value)
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), repr(_stable(v))) for k, v in value.items())))
+    return value
 
 
 def annotation_stages(
