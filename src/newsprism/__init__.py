@@ -5,7 +5,8 @@ The public API is listed in ``__all__``; everything else is private.
 
 from __future__ import annotations
 
-from newsprism.collection import Collection
+from typing import TYPE_CHECKING
+
 from newsprism.compare.align import CompareOptions, align
 from newsprism.errors import (
     BinaryFile,
@@ -36,6 +37,9 @@ from newsprism.model import (
 from newsprism.pipeline.run import PipelineOptions, annotate, compare_articles, compare_paths
 from newsprism.report import render
 from newsprism.version import __version__
+
+if TYPE_CHECKING:
+    from newsprism.collection import Collection
 
 __all__ = [
     "Article",
@@ -70,3 +74,13 @@ __all__ = [
     "compare_paths",
     "render",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # A stored collection brings the store, stories and engines with it: imported on first
+    # use, so that comparing files does not pay for it.
+    if name == "Collection":
+        from newsprism.collection import Collection
+
+        return Collection
+    raise AttributeError(f"module 'newsprism' has no attribute {name!r}")
