@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "embed": 2,
     "link": 2,
     "dedupe": 2,
+    "words": 2,
     "compare": 2,
     "stories": 2,
     "similarity": 2,

@@ -44,6 +44,7 @@ import numpy.typing as npt
 from datasketch import MinHash  # type: ignore[import-untyped,unused-ignore]
 
 from newsprism.model import Article
+from newsprism.words import unspaced_share
 
 __all__ = [
     "DedupeOptions",
@@ -132,13 +133,13 @@ _UNSPACED = 10  # mean "word" length above which a text is treated as unspaced s
 def shingles(text: str, size: int = 3) -> set[bytes]:
     """The shingles of ``text``: runs of ``size`` case-folded words, UTF-8 encoded.
 
-    A text with fewer words is one shingle; a text whose "words" are very long (a
-    script written without spaces) is cut into runs of ``2 * size`` characters.
+    A text with fewer words is one shingle; a text mostly in a script written without
+    spaces (or whose "words" are very long) is cut into runs of ``2 * size`` characters.
     """
     words = _WORD.findall(text.casefold())
     if not words:
         return set()
-    if sum(map(len, words)) / len(words) > _UNSPACED:
+    if sum(map(len, words)) / len(words) > _UNSPACED or unspaced_share(text) > 0.5:
         chars = "".join(words)
         n = 2 * size
         return {chars[i : i + n].encode() for i in range(max(1, len(chars) - n + 1))}

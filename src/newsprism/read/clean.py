@@ -36,6 +36,7 @@ from newsprism.read.patterns import (
     TEASER_LINE,
     TEASER_MARKER,
 )
+from newsprism.words import word_count
 
 __all__ = ["CleanOptions", "clean_text", "is_heading_like"]
 
@@ -72,9 +73,9 @@ class CleanOptions:
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _INVISIBLE = re.compile(r"[\u200b\u200e\u200f\u2060\ufeff\u00ad]")
 _ELLIPSIS_END = re.compile(r"(?:\.{3}|…)\s*$")
-_TERMINAL = ".,;:"
-_SENTENCE_END = re.compile(r"[.!?:;…\"”»)\]]\s*$")
-_INNER_STOP = re.compile(r"\w[.!?]\s+[\"“«(]?[A-ZÀ-ÞА-ЯЁІЇЄҐ]")
+_TERMINAL = ".,;:。．，、；："
+_SENTENCE_END = re.compile(r"[.!?:;…\"”»)\]。！？]\s*$")
+_INNER_STOP = re.compile(r"\w[.!?]\s+[\"“«(]?[A-ZÀ-ÞА-ЯЁІЇЄҐ]|。\s*[^\s」』）)]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -84,7 +85,7 @@ def _describe(kind: str, text: str, limit: int = 60) -> str:
 
 
 def _words(text: str) -> int:
-    return len(text.split())
+    return word_count(text)
 
 
 def normalise(text: str) -> str:

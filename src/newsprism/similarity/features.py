@@ -17,8 +17,9 @@ of its title; its named entities, dates and numbers. A pair is described by
   otherwise, from the USE title cosines);
 * word overlap: ``lex_names`` (weighted cosine of the capitalised words and
   numbers, folded to ASCII, which carry across languages) and ``lex_words``
-  (all words, rare ones weighing more by their ``wordfreq`` frequency; only
-  when both articles share a language, the model imputes it otherwise);
+  (all words, rare ones weighing more by their ``wordfreq`` frequency, and pairs of
+  characters in scripts written without spaces; only when both articles share a
+  language, the model imputes it otherwise);
 * sentence alignment (evidence, and features the model does not use):
   ``align_f`` (harmonic mean of the average best match of every sentence in
   the other article, both ways), ``align_top3``, ``align_max``, ``cos_centroid``;
@@ -50,6 +51,7 @@ from newsprism.embed.articles import article_lead
 from newsprism.embed.sentences import Embedder, Vectors, default_embedder
 from newsprism.link.names import link_entities
 from newsprism.model import Article, Entity
+from newsprism.words import unspaced_terms, without_unspaced, zipf
 
 __all__ = [
     "ALIGN_FEATURES",
@@ -357,20 +359,19 @@ def _date_features(a: Article, b: Article) -> tuple[dict[str, float], tuple[str,
 @lru_cache(maxsize=200_000)
 def _weight(word: str, language: str) -> float:
     """Rarer words weigh more: 7.5 minus the word's Zipf frequency (at least 0.5)."""
-    from wordfreq import zipf_frequency
-
-    try:
-        zipf = zipf_frequency(word, language)
-    except (LookupError, ValueError):
-        zipf = 0.0
-    return max(0.5, 7.5 - zipf)
+    return max(0.5, 7.5 - (zipf(word, language) or 0.0))
 
 
 def _bag(article: Article, names_only: bool) -> dict[str, float]:
-    """Weighted bag of words of the title and text, folded to ASCII lower case."""
+    """Weighted bag of words of the title and text, folded to ASCII lower case; in
+    scripts written without spaces, pairs of characters stand for the words."""
     bag: dict[str, float] = {}
     language = article.language or ""
-    for m in _WORD.finditer(f"{article.title}\n{article.text}"):
+    text = f"{article.title}\n{article.text}"
+    if not names_only:
+        for pair in unspaced_terms(text):
+            bag[pair] = bag.get(pair, 0.0) + _weight(pair, language)
+    for m in _WORD.finditer(without_unspaced(text)):
         word = m.group(0)
         if names_only and not (word[0].isupper() or word[0].isdigit()):
             continue

@@ -5,7 +5,9 @@ to the collection, so a vector never changes as articles keep arriving):
 
 * ``terms``: content words weighted by sublinear term frequency times an inverse
   document frequency taken from the language's general word frequencies (``wordfreq``);
-  comparable only between articles of one language;
+  in scripts written without spaces (Chinese, Japanese, Korean, Thai …) the words are
+  pairs of characters (:mod:`newsprism.words`); comparable only between articles of one
+  language;
 * ``names``: the article's named entities (full names and their rare words, ASCII
   folded so ``Zelensky`` in two scripts or spellings can meet) and the years it
   mentions; comparable across languages;
@@ -33,6 +35,7 @@ import numpy.typing as npt
 from anyascii import anyascii
 
 from newsprism.model import Article, Mention
+from newsprism.words import unspaced_terms, without_unspaced, zipf
 
 __all__ = ["StoryDoc", "StoryFeatureOptions", "doc_features", "rare_weight"]
 
@@ -77,13 +80,10 @@ class StoryDoc:
 @lru_cache(maxsize=200_000)
 def rare_weight(word: str, language: str) -> float:
     """How rare ``word`` is in ``language``: 7 minus its Zipf frequency, at least 0."""
-    from wordfreq import zipf_frequency
-
-    try:
-        zipf = zipf_frequency(word, language)
-    except (LookupError, ValueError):
+    frequency = zipf(word, language)
+    if frequency is None:
         return _DEFAULT_RARITY
-    return max(0.0, 7.0 - zipf)
+    return max(0.0, 7.0 - frequency)
 
 
 def _unit(weights: Mapping[str, float], keep: int) -> Sparse:
@@ -93,7 +93,9 @@ def _unit(weights: Mapping[str, float], keep: int) -> Sparse:
 
 
 def _terms(text: str, language: str, opts: StoryFeatureOptions) -> Sparse:
-    counts = Counter(_WORD.findall(text.lower()))
+    lowered = text.lower()
+    counts = Counter(_WORD.findall(without_unspaced(lowered)))
+    counts.update(unspaced_terms(lowered))
     weights: dict[str, float] = {}
     for word, n in counts.items():
         rarity = rare_weight(word, language)

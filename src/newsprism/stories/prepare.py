@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from newsprism.embed.articles import DocEmbedOptions, article_lead, default_doc_embedder
@@ -33,11 +33,16 @@ def story_docs(
     embedder: Embedder | None = None,
     timings: Timings | None = None,
     annotate: Annotate | None = None,
+    failed: Callable[[Article, Exception], None] | None = None,
 ) -> list[StoryDoc]:
     """``StoryDoc`` s of ``articles``. Articles not annotated yet (no sentences) get their
     sentences and names from ``annotate`` (the pipeline's
     :func:`~newsprism.pipeline.run.annotator`, with the caller's options); they need a
     language. Leads are embedded in one batch.
+
+    With ``failed``, an article whose features cannot be computed is passed to it with
+    the error and left out of the result, and the others go on; without, the error
+    propagates.
     """
     opts = options or PrepareOptions()
     started = time.perf_counter()
@@ -60,7 +65,14 @@ def story_docs(
     if timings is not None:
         timings.add("embed", time.perf_counter() - started)
     started = time.perf_counter()
-    docs = [doc_features(a, v, opts.features) for a, v in zip(ready, vectors, strict=True)]
+    docs: list[StoryDoc] = []
+    for article, vector in zip(ready, vectors, strict=True):
+        try:
+            docs.append(doc_features(article, vector, opts.features))
+        except Exception as err:  # one article's bug must not keep the others out of stories
+            if failed is None:
+                raise
+            failed(article, err)
     if timings is not None:
         timings.add("features", time.perf_counter() - started)
     return docs
