@@ -263,6 +263,25 @@ def test_ingest_that_cannot_write_exits_2_with_one_line(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_met_by_any_write_is_one_error_line() -> None:
+    @click.group(cls=CommandGroup)
+    def cli() -> None:
+        pass
+
+    @cli.command()
+    def write() -> None:
+        with open("/dev/full", "w") as f:  # every write: "No space left on device"
+            f.write("x" * 100_000)
+
+    done = CliRunner().invoke(cli, ["write"])
+    assert done.exit_code == 2
+    assert done.stderr.splitlines() == [
+        "error: No space left on device"
+        " (hint: free some disk space (or raise the quota), then run the command again)"
+    ]
+
+
 # --- 4. exit codes -----------------------------------------------------------------------
 
 BUG = """
