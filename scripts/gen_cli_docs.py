@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from newsprism.cli.main import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
+from newsprism.cli.main import EXIT_INTERNAL, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "cli.md"
@@ -41,9 +41,15 @@ with the package; `python -m {PROG}` runs the same command.
 | {EXIT_SOME_FAILED} | some inputs failed (one `failed: <path>: <reason>` line each on standard \
 error); the others were processed and reported |
 | {EXIT_USAGE} | usage error, output not writable, no input could be read, or the collection \
-cannot be opened |
+cannot be opened or written (a full disk, a read-only or damaged file: one `error: <message> \
+(hint: …)` line) |
+| {EXIT_INTERNAL} | internal error (a bug): one `internal error: <type>: <message>` line; \
+`{PROG} --debug <command> …` prints the traceback too |
+| 130 | interrupted (Ctrl-C) |
 
-Warnings (`warning: ...` on standard error) never change the exit code.
+Warnings (`warning: ...` on standard error) never change the exit code. Every line on
+standard error is one line: control characters in file names and messages are escaped
+(`\\n`, `\\x1b`), and the bytes of a file name that is not UTF-8 are shown as `\\xff`.
 """
 
 

@@ -206,3 +206,31 @@ def failure_of(where: str, err: Exception) -> Failure:
         f"{where}: internal error: {type(err).__name__}: {err}",
         "please report this with the file attached",
     )
+
+
+_UNPRINTABLE = {"Cc", "Cs", "Zl", "Zp"}
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(char)[1:-1] if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line of a terminal: control characters (newlines,
+    escape codes), line separators and bidirectional controls are written as escapes
+    (``\\n``, ``\\x1b``, ``\\u202e``), and a file name's bytes that are not UTF-8 as
+    ``\\xff`` (as :func:`os.fsdecode` keeps them). Other text is unchanged."""
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    return "".join(
+        _escape(c) if c in _BIDI_CONTROLS or unicodedata.category(c) in _UNPRINTABLE else c
+        for c in text
+    )

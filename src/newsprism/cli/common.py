@@ -1,5 +1,12 @@
 """What every ``newsprism`` command shares: exit codes, error lines, option checks, and
-the ``--format json`` output."""
+the ``--format json`` output.
+
+Exit codes: 0 done; 1 some inputs failed (the rest were processed); 2 usage error, or
+the command could not run (no input could be read, a collection that cannot be opened
+or written, a full disk); 3 internal error (a bug; :mod:`newsprism.cli.exits`).
+Every line written on standard error is one line: names and messages are escaped
+(:func:`newsprism.errors.printable`), so a file name cannot forge a line.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +19,19 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from newsprism.errors import NewsprismError
-from newsprism.language import normalise_code
+from newsprism.errors import NewsprismError, printable
+from newsprism.language import is_known_code, normalise_code
 from newsprism.serialize import Shape, to_data
 
 if TYPE_CHECKING:
     from newsprism.collection import Collection
     from newsprism.model import Failure
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+DB_KEY = "newsprism.db"
+"""Where the ``--db`` of the running command is kept (``click.Context.meta``), so that an
+error of the collection file can name it."""
 
 
 def echo_err(message: str) -> None:
@@ -31,9 +42,9 @@ def report_problems(failures: Iterable[Failure], warnings: Iterable[str]) -> Non
     """One ``failed: <reason> (hint: …)`` line per failure, one ``warning:`` line each."""
     for failure in failures:
         hint = f" (hint: {failure.hint})" if failure.hint else ""
-        echo_err(f"failed: {failure.reason}{hint}")
+        echo_err(printable(f"failed: {failure.reason}{hint}"))
     for warning in warnings:
-        echo_err(f"warning: {warning}")
+        echo_err(printable(f"warning: {warning}"))
 
 
 def json_text(data: object, shapes: Iterable[Shape] = ()) -> str:
@@ -44,7 +55,7 @@ def json_text(data: object, shapes: Iterable[Shape] = ()) -> str:
 
 def fail(err: NewsprismError) -> NoReturn:
     """Print ``error: <message> (hint: <hint>)`` and exit with the usage code."""
-    echo_err(f"error: {err.message}" + (f" (hint: {err.hint})" if err.hint else ""))
+    echo_err(printable(f"error: {err.message}" + (f" (hint: {err.hint})" if err.hint else "")))
     sys.exit(EXIT_USAGE)
 
 
@@ -53,9 +64,16 @@ def language_code(ctx: click.Context, param: click.Parameter, value: str | None)
     if value is None:
         return None
     code = normalise_code(value)
-    if code is None:
+    if code is None or not is_known_code(code):
         raise click.BadParameter(f"{value!r} is not an ISO 639 language code (e.g. en, fr, ru)")
     return code
+
+
+def remember_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Keep the ``--db`` path in the context (``DB_KEY``) for error messages."""
+    if value is not None:
+        ctx.meta[DB_KEY] = value
+    return value
 
 
 DEFAULT_DB = "newsprism.db"
@@ -67,6 +85,7 @@ db_option = click.option(
     default=DEFAULT_DB,
     show_default=True,
     envvar="NEWSPRISM_DB",
+    callback=remember_db,
     help="The collection file (SQLite); also $NEWSPRISM_DB.",
 )
 

@@ -1,7 +1,9 @@
 """The ``newsprism`` command: parse arguments, call the library, render.
 
 Exit codes: 0 all inputs compared; 1 some inputs failed (the rest were
-compared and reported); 2 usage error or nothing left to compare.
+compared and reported); 2 usage error or nothing left to compare; 3 internal
+error (one line, the traceback only with ``newsprism --debug``; see
+:mod:`newsprism.cli.exits`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import click
 
 from newsprism.cli.common import (
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
@@ -21,17 +24,26 @@ from newsprism.cli.common import (
     fail,
     format_option,
     language_code,
+    remember_db,
     report_problems,
 )
+from newsprism.cli.exits import CommandGroup
 from newsprism.errors import NewsprismError
 from newsprism.pipeline.run import PipelineOptions, compare_paths
 from newsprism.report import FORMATS, render
 from newsprism.version import __version__
 
+__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_SOME_FAILED", "EXIT_USAGE", "main"]
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsprism")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an internal error (exit code 3), print the traceback too.",
+)
+def main(debug: bool) -> None:
     """Compare news coverage across outlets and languages, claim by claim."""
 
 
@@ -42,6 +54,7 @@ def main() -> None:
     "db",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=remember_db,
     help="Compare articles stored in this collection; FILES are then article ids.",
 )
 @click.option(

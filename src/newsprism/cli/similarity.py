@@ -19,6 +19,7 @@ from newsprism.cli.common import (
     format_option,
     json_text,
     language_code,
+    remember_db,
 )
 from newsprism.errors import InputError, LanguageError, MissingArticles, NewsprismError
 from newsprism.model import Article
@@ -97,6 +98,7 @@ def register(main: click.Group) -> None:
         "db",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
+        callback=remember_db,
         help="Score two articles stored in this collection; A and B are then article ids.",
     )
     @format_option

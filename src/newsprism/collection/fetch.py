@@ -29,7 +29,6 @@ earlier failures.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -40,12 +39,13 @@ from urllib.parse import urljoin, urlsplit
 from newsprism.collection.http import Download, HttpOptions, download, make_client
 from newsprism.collection.ingest import ArticleWriter, IngestOptions
 from newsprism.collection.stories import update_stories
-from newsprism.errors import UnsupportedFormat, failure_of
+from newsprism.errors import MalformedDocument, UnsupportedFormat, failure_of
 from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.read import ReadOptions, decode_bytes, read_file
 from newsprism.read.articles import source_from_url
 from newsprism.read.feeds import Feed, parse_feed_xml, parse_json_feed
+from newsprism.read.json_values import load_json
 from newsprism.store import Store
 
 __all__ = [
@@ -296,8 +296,8 @@ class _Run:
         cap = self.options.max_items
         if kind == "json":
             try:
-                feed = parse_json_feed(json.loads(text))
-            except json.JSONDecodeError:
+                feed = parse_json_feed(load_json(text, fetched.url))
+            except MalformedDocument:
                 return None
             if feed is None:
                 return None

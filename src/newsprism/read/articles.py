@@ -21,8 +21,8 @@ from datetime import date, datetime
 from typing import Any, overload
 from urllib.parse import urlsplit
 
-from newsprism.errors import EmptyDocument
-from newsprism.language import LanguageDetector, detect_language, normalise_code
+from newsprism.errors import EmptyDocument, LanguageError
+from newsprism.language import LanguageDetector, detect_language, is_known_code, normalise_code
 from newsprism.model import Article, Failure
 from newsprism.read.clean import CleanOptions, clean_text, is_heading_like
 
@@ -140,10 +140,26 @@ def split_title(text: str, max_words: int) -> tuple[str, str]:
     return head, rest.strip()
 
 
-def with_language(article: Article, options: ReadOptions, language: str | None) -> Article:
+def _given_code(code: str | None, place: str) -> str | None:
+    """The normalised language code given by the input or the options; a two-letter code
+    that is no ISO 639-1 language (``qq``) raises ``LanguageError``."""
+    normal = normalise_code(code)
+    if normal is not None and not is_known_code(normal):
+        raise LanguageError(
+            f"{place}: unknown language code {code!r}",
+            "give an ISO 639-1 code (en, fr, ru …), or leave the language out to detect it",
+        )
+    return normal
+
+
+def with_language(
+    article: Article, options: ReadOptions, language: str | None, where: str = ""
+) -> Article:
     """``article`` with its language: ``options.language`` if set, else ``language`` (given
-    by the input), else detected from its text when ``options.detect_language``."""
-    code = normalise_code(options.language) or normalise_code(language)
+    by the input), else detected from its text when ``options.detect_language``. An
+    unknown code raises ``LanguageError`` (``where`` names the record in its message)."""
+    place = f"{article.path}: {where}" if where else article.path or article.id
+    code = _given_code(options.language, place) or _given_code(language, place)
     if code is None and options.detect_language:
         sample = article.text if len(article.text) >= 200 else f"{article.title}\n{article.text}"
         code = detect_language(sample, options.detector)
@@ -162,12 +178,16 @@ def make_article(
     published: date | None = None,
     language: str | None = None,
     where: str = "",
+    page_language: bool = False,
 ) -> Article:
     """The article of ``body`` (cleaned) and its metadata; its id is ``ident`` or the
     origin's stem, its source ``source`` or the host of ``url``.
 
-    Raises ``EmptyDocument`` when nothing is left after cleaning (``where`` names the
-    record in the message, e.g. ``row 3``).
+    Raises ``EmptyDocument`` when nothing is left after cleaning, and ``LanguageError``
+    when ``language`` is an unknown code (``where`` names the record in the message, e.g.
+    ``row 3``). ``page_language``: ``language`` comes from a page's own markup (HTML
+    ``lang``, a feed's ``xml:lang``), where an unknown code is ignored and the language
+    detected instead.
     """
     text, removed = clean_text(body, options.clean)
     if not text.strip():
@@ -183,4 +203,7 @@ def make_article(
         path=origin.name,
         removed=removed,
     )
-    return with_language(article, options, language)
+    if page_language and language is not None:
+        code = normalise_code(language)
+        language = code if code is not None and is_known_code(code) else None
+    return with_language(article, options, language, where)

@@ -4,9 +4,10 @@ A header row names the columns: ``id,title,text,url,source,published,language``
 (``CSV_COLUMNS``; any order, any case; only ``text`` is required; other columns are
 ignored). The delimiter is a comma, semicolon or tab, whichever the header uses most;
 fields follow RFC 4180 quoting. ``published`` is an ISO date; a missing ``id`` becomes
-``<stem>-<row number>``. A row without text is a failure of that row (``<name>:row N``)
-and the other rows go on; a file without a ``text`` column, or with broken quoting,
-raises ``MalformedDocument``.
+``<stem>-<row number>``. A row without text or with an unknown language code (or that
+meets a bug) is a failure of that row (``<name>:row N``) and the other rows go on; a
+file without a ``text`` column, with broken quoting, or without any readable row
+raises a typed error.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 
-from newsprism.errors import EmptyDocument, InputError, MalformedDocument
+from newsprism.errors import EmptyDocument, MalformedDocument, NewsprismError, failure_of
 from newsprism.model import Article, Failure
 from newsprism.read.articles import Origin, ReadOptions, ReadResult, make_article, parse_date
 
@@ -68,16 +69,21 @@ def csv_articles(origin: Origin, text: str, options: ReadOptions) -> ReadResult:
     articles: list[Article] = []
     failures: list[Failure] = []
     warnings: list[str] = []
-    errors: list[InputError] = []
+    errors: list[NewsprismError] = []
     n = 0
     try:
         for n, row in enumerate(reader, start=1):
+            place = f"{name}:row {n}"
             clean = {k: v for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
             try:
                 articles.append(_row_article(origin, clean, n, options, warnings))
-            except InputError as err:
+            except NewsprismError as err:
                 errors.append(err)
-                failures.append(Failure(f"{name}:row {n}", str(err), err.hint))
+                failures.append(Failure(place, str(err), err.hint))
+            except Exception as err:  # a bug met on this row: it fails alone
+                failure = failure_of(place, err)
+                errors.append(MalformedDocument(failure.reason, failure.hint))
+                failures.append(failure)
     except csv.Error as err:
         raise MalformedDocument(f"{name}: invalid CSV after row {n}: {err}") from err
     if not articles:

@@ -12,21 +12,29 @@ Each reader takes the decoded text of one document and its :class:`~.articles.Or
   ``language`` (``lang``) and ``id``;
 - :func:`jsonl_articles`: one such object per line.
 
-A record that fails (a broken JSONL line, an object without text) is a ``Failure`` of
-that record and the others go on; a document with no readable record raises a typed
-error from :mod:`newsprism.errors` whose message names the document and the reason.
+A record that fails (a broken JSONL line, an object without text, a field of the wrong
+type, an unknown language code, an integer too long to read, even a bug met on it) is a
+``Failure`` of that record (``<name>:line 7``, ``<name>:record 3``) and the others go
+on; a document with no readable record raises a typed error from
+:mod:`newsprism.errors` whose message names the document and the reason. JSON is parsed
+by :func:`~.json_values.load_json` (a depth limit, long integers kept apart); a lone
+surrogate in a string (``"\ud800"``) is replaced by U+FFFD, with a warning.
 :func:`sniff_format` tells these formats apart by suffix, else by content.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from newsprism.errors import EmptyDocument, InputError, MalformedDocument
+from newsprism.errors import (
+    EmptyDocument,
+    MalformedDocument,
+    NewsprismError,
+    failure_of,
+)
 from newsprism.model import Article, Failure
 from newsprism.read.articles import (
     Origin,
@@ -38,6 +46,7 @@ from newsprism.read.articles import (
     with_language,
 )
 from newsprism.read.clean import clean_text
+from newsprism.read.json_values import LongInteger, load_json, replace_surrogates
 
 __all__ = [
     "HTML_EXT",
@@ -91,6 +100,7 @@ def html_article(origin: Origin, text: str, options: ReadOptions) -> Article:
         source=fields.get("sitename") or fields.get("hostname") or None,
         published=parse_date(fields.get("date")),
         language=fields.get("language"),
+        page_language=True,
     )
 
 
@@ -108,14 +118,38 @@ def _first(record: dict[str, Any], keys: Iterable[str]) -> Any:
     return None
 
 
+def _checked(record: dict[Any, Any], place: str, warnings: list[str]) -> dict[str, Any]:
+    """The record's fields with lone surrogates replaced (a warning says so); a field
+    holding an integer too long to read, or a language that is not a string, is refused."""
+    fields: dict[str, Any] = {}
+    replaced = 0
+    for key, value in record.items():
+        if isinstance(value, LongInteger):
+            raise MalformedDocument(f"{place}: {key!r} is {value}")
+        if isinstance(value, str):
+            value, count = replace_surrogates(value)
+            replaced += count
+        fields[replace_surrogates(str(key))[0]] = value
+    if replaced:
+        plural = "s" if replaced > 1 else ""
+        warnings.append(f"{place}: {replaced} lone surrogate{plural} replaced by U+FFFD")
+    language = _first(fields, _LANG_KEYS)
+    if language is not None and not isinstance(language, str):
+        raise MalformedDocument(
+            f"{place}: 'language' is not a string ({language!r:.40})",
+            'give an ISO 639-1 code such as "en", or leave the field out',
+        )
+    return fields
+
+
 def _record(
     origin: Origin, record: Any, ident: str, where: str, options: ReadOptions, warnings: list[str]
 ) -> Article:
     name = origin.name
     if not isinstance(record, dict):
-        raise MalformedDocument(
-            f"{name}: {where}: expected a JSON object, got {type(record).__name__}"
-        )
+        kind = str(record) if isinstance(record, LongInteger) else type(record).__name__
+        raise MalformedDocument(f"{name}: {where}: expected a JSON object, got {kind}")
+    record = _checked(record, f"{name}: {where}", warnings)
     body = _first(record, _TEXT_KEYS)
     if body is None:
         raise MalformedDocument(f"{name}: {where}: record has no 'text' field")
@@ -139,6 +173,7 @@ def _record(
         source=str(record["source"]) if record.get("source") else None,
         published=published,
         language=_first(record, _LANG_KEYS),
+        where=where,
     )
 
 
@@ -149,14 +184,19 @@ def _records(
     articles: list[Article] = []
     failures: list[Failure] = []
     warnings: list[str] = []
-    errors: list[InputError] = []
+    errors: list[NewsprismError] = []
     for n, where, item in items:
         ident = origin.stem if single else f"{origin.stem}-{n}"
+        place = f"{origin.name}:{where}"
         try:
             articles.append(_record(origin, item, ident, where, options, warnings))
-        except InputError as err:
+        except NewsprismError as err:
             errors.append(err)
-            failures.append(Failure(path=f"{origin.name}:{where}", reason=str(err), hint=err.hint))
+            failures.append(Failure(path=place, reason=str(err), hint=err.hint))
+        except Exception as err:  # a bug met on this record: it fails alone
+            failure = failure_of(place, err)
+            errors.append(MalformedDocument(failure.reason, failure.hint))
+            failures.append(failure)
     if not articles:
         if errors:
             raise errors[0]
@@ -166,12 +206,7 @@ def _records(
 
 def json_articles(origin: Origin, text: str, options: ReadOptions) -> ReadResult:
     """The articles of a JSON document: one object, a list, or ``{"articles": [...]}``."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise MalformedDocument(
-            f"{origin.name}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-        ) from err
+    data = load_json(text, origin.name)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, list):
@@ -191,17 +226,16 @@ def jsonl_articles(origin: Origin, text: str, options: ReadOptions) -> ReadResul
             continue
         n += 1  # record number: a broken line keeps its number, so ids stay stable
         try:
-            items.append((n, f"line {lineno}", json.loads(line)))
-        except json.JSONDecodeError as err:
-            reason = f"{name}: invalid JSON at line {lineno}, column {err.colno}: {err.msg}"
-            bad.append(Failure(f"{name}:line {lineno}", reason, MalformedDocument.default_hint))
+            items.append((n, f"line {lineno}", load_json(line, name, line=lineno)))
+        except MalformedDocument as err:
+            bad.append(Failure(f"{name}:line {lineno}", err.message, err.hint))
     if not items:
         if bad:
             raise MalformedDocument(bad[0].reason)
         raise EmptyDocument(f"{name}: no records")
     try:
         result = _records(origin, items, options, single=False)
-    except InputError as err:
+    except NewsprismError as err:
         if not bad:
             raise
         raise MalformedDocument(bad[0].reason) from err
@@ -231,13 +265,13 @@ def sniff_format(suffix: str, text: str) -> str:
         return "html"
     if head.startswith(("{", "[")):
         try:
-            json.loads(text)
+            load_json(text, "document")
             return "json"
-        except json.JSONDecodeError:
+        except MalformedDocument:
             first = text.lstrip().split("\n", 1)[0]
             try:
-                json.loads(first)
+                load_json(first, "document")
                 return "jsonl"
-            except json.JSONDecodeError:
+            except MalformedDocument:
                 pass
     return "text"

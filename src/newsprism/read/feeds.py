@@ -373,6 +373,7 @@ def feed_articles(origin: Origin, feed: Feed, options: ReadOptions) -> ReadResul
                 source=source_from_url(entry.link) or source_from_url(feed.link),
                 published=entry.published,
                 language=entry.language or feed.language,
+                page_language=True,
             )
         except InputError as err:
             errors.append(err)

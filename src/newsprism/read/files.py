@@ -27,6 +27,7 @@ folders, turning the errors of each file into ``Failure`` records.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import os
@@ -35,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
 
-from newsprism.errors import FileTooLarge, InputError, MalformedDocument, failure_of
+from newsprism.errors import FileTooLarge, InputError, MalformedDocument, failure_of, printable
 from newsprism.model import Article, Failure
 from newsprism.read.articles import Origin, ReadOptions, ReadResult
 from newsprism.read.csv_rows import CSV_COLUMNS, csv_articles
@@ -82,12 +83,37 @@ def _supported(path: Path) -> bool:
     return suffix in SUPPORTED_SUFFIXES
 
 
+def _name_problem(path: Path) -> Failure | None:
+    """The failure of a path that cannot be read or named: a name that is not valid
+    UTF-8 (its bytes shown as ``\\xff``), a symbolic link loop, a dangling link."""
+    shown = printable(str(path))
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return Failure(
+            shown,
+            f"{shown}: the file name is not valid UTF-8",
+            "rename the file (for example with convmv -t utf-8)",
+        )
+    if path.is_symlink() and not path.exists():
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as err:
+            loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP
+            reason = "a loop of symbolic links" if loop else "a symbolic link to a missing file"
+            return Failure(shown, f"{shown}: {reason}", "fix or remove the link")
+    return None
+
+
 def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure], int]:
     """Files to read: ``(files, missing, skipped)``.
 
     A file named explicitly is always read; folders are walked recursively (in name
     order, symbolic links to folders not followed) for files of a supported type.
     Hidden files and folders, and files of other types, are counted as skipped.
+    A name that is not valid UTF-8, a symbolic link loop or a dangling link is a
+    failure (``missing``) named with :func:`~newsprism.errors.printable`; so is a folder
+    that cannot be listed. The other files are still collected.
     """
     files: list[Path] = []
     missing: list[Failure] = []
@@ -95,19 +121,44 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
-        key = path.resolve()
+        problem = _name_problem(path)
+        if problem is not None:
+            missing.append(problem)
+            return
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError) as err:
+            shown = printable(str(path))
+            missing.append(
+                Failure(shown, f"{shown}: cannot resolve: {err}", InputError.default_hint)
+            )
+            return
         if key not in seen:
             seen.add(key)
             files.append(path)
 
+    def unlisted(err: OSError) -> None:
+        shown = printable(str(err.filename or path))
+        reason = f"{shown}: cannot list the folder: {err.strerror or err}"
+        missing.append(Failure(shown, reason, "check the folder's permissions"))
+
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            missing.append(Failure(str(path), f"{path}: file not found", InputError.default_hint))
+        problem = _name_problem(path)
+        if problem is not None:
+            missing.append(problem)
+        elif not path.exists():
+            shown = printable(str(path))
+            missing.append(Failure(shown, f"{shown}: file not found", InputError.default_hint))
         elif not path.is_dir():
             add(path)
         else:
-            for root, dirs, names in os.walk(path):
+            for root, dirs, names in os.walk(path, onerror=unlisted):
+                for name in list(dirs):
+                    problem = _name_problem(Path(root) / name)
+                    if problem is not None:  # not walked: every name inside would fail
+                        missing.append(problem)
+                        dirs.remove(name)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     file = Path(root) / name
@@ -241,7 +292,7 @@ def read_paths(paths: Iterable[Path | str], options: ReadOptions | None = None) 
         files, missing, left = collect_files([given])
         failures.extend(missing)
         skipped += left
-        if not files and Path(given).is_dir():
+        if not files and not missing and Path(given).is_dir():
             failures.append(
                 Failure(
                     str(given),

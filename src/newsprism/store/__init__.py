@@ -15,6 +15,7 @@ from newsprism.store.db import (
     content_hash,
 )
 from newsprism.store.schema import MIGRATIONS, migrate
+from newsprism.store.transaction import storage_error
 
 __all__ = [
     "MIGRATIONS",
@@ -28,4 +29,5 @@ __all__ = [
     "StoreError",
     "content_hash",
     "migrate",
+    "storage_error",
 ]
