@@ -87,7 +87,9 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
 
     A file named explicitly is always read; folders are walked recursively (in name
     order, symbolic links to folders not followed) for files of a supported type.
-    Hidden files and folders, and files of other types, are counted as skipped.
+    Hidden files and folders, and files of other types, are counted as skipped. A
+    folder that cannot be listed (permissions, a path too long) is a failure in
+    ``missing``, with the reason.
     """
     files: list[Path] = []
     missing: list[Failure] = []
@@ -107,7 +109,18 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
         elif not path.is_dir():
             add(path)
         else:
-            for root, dirs, names in os.walk(path):
+
+            def unreadable(err: OSError, top: Path = path) -> None:
+                where = err.filename or top
+                missing.append(
+                    Failure(
+                        str(where),
+                        f"{where}: cannot read the folder: {err.strerror or err}",
+                        "check the folder's permissions (its files were not read)",
+                    )
+                )
+
+            for root, dirs, names in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     file = Path(root) / name
@@ -222,6 +235,9 @@ def read_file(
     if decoded.repaired:
         repaired = f"{label}: repaired mis-decoded characters (mojibake)"
         result = replace(result, warnings=(repaired, *result.warnings))
+    if decoded.mixed:
+        mixed = f"{label}: mixes encodings ({decoded.encoding}); each line read in its own"
+        result = replace(result, warnings=(mixed, *result.warnings))
     return result
 
 
