@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import gzip
 import os
+import pickle
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from newsprism.collection.ingest import IngestOptions, ingest
 from newsprism.errors import MalformedDocument
+from newsprism.model import Failure
 from newsprism.pipeline.run import PipelineOptions
 from newsprism.read import ReadOptions, read_file, read_paths
 from newsprism.read.decode import decode_bytes
@@ -147,25 +151,53 @@ def test_a_folder_whose_path_is_too_long_is_a_failure(tmp_path: Path) -> None:
     assert [f.reason for f in read_paths([tmp_path], OPTS).failures] == [failure.reason]
 
 
-def test_an_unreadable_folder_is_a_failure(tmp_path: Path) -> None:
-    (tmp_path / "ok.txt").write_text(STORM, encoding="utf-8")
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    (locked / "hidden.txt").write_text(STORM, encoding="utf-8")
-    locked.chmod(0)
-    try:
+def _collect_as_nobody(folder: Path) -> tuple[list[Path], list[Failure], int]:
+    """``collect_files([folder])`` in a child process that gave up root for the user
+    ``nobody`` (root lists any folder whatever its mode)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no return from here
+        code = 0
         try:
-            os.listdir(locked)
-        except PermissionError:
-            pass
+            os.close(read)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(collect_files([folder]), out)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as got:
+        data = got.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and data
+    found: tuple[list[Path], list[Failure], int] = pickle.loads(data)
+    return found
+
+
+def test_an_unreadable_folder_is_a_failure() -> None:
+    root = Path(tempfile.mkdtemp())  # not under pytest's folder, which only root may enter
+    try:
+        root.chmod(0o755)
+        (root / "ok.txt").write_text(STORM, encoding="utf-8")
+        locked = root / "locked"
+        locked.mkdir()
+        (locked / "hidden.txt").write_text(STORM, encoding="utf-8")
+        locked.chmod(0)
+        if os.geteuid() == 0:
+            files, missing, _ = _collect_as_nobody(root)
         else:
-            pytest.skip("this user reads folders whatever their mode (root)")
-        files, missing, _ = collect_files([tmp_path])
+            files, missing, _ = collect_files([root])
     finally:
-        locked.chmod(0o755)
-    assert files == [tmp_path / "ok.txt"]
+        (root / "locked").chmod(0o755)
+        shutil.rmtree(root)
+    assert files == [root / "ok.txt"]
     (failure,) = missing
-    assert failure.path == str(locked) and "cannot read the folder" in failure.reason
+    assert failure.path == str(locked)
+    assert failure.reason == f"{locked}: cannot read the folder: Permission denied"
 
 
 # --- encodings -----------------------------------------------------------------------------
