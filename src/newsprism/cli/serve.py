@@ -53,7 +53,10 @@ def register(main: click.Group) -> None:
             )
             raise SystemExit(EXIT_USAGE)
         open_collection(db).close()
-        app = create_app(db, token)
+        from newsprism.web.app import LOOPBACK_HOSTS
+
+        # without a token only loopback names are served: the address served on is one
+        app = create_app(db, token, hosts=None if token else (*LOOPBACK_HOSTS, host))
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
         click.echo(f"serving {db} at {url}")

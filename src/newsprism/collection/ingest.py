@@ -34,7 +34,7 @@ from pathlib import Path
 
 from newsprism.collection.duplicates import index_article, index_missing
 from newsprism.collection.engines import Engine, EngineOptions, open_engine
-from newsprism.collection.entities import EntityLinker
+from newsprism.collection.entities import EntityLinker, link_missing
 from newsprism.collection.stories import StoryOptions, StoryUpdate, save_story_docs, update_stories
 from newsprism.collection.tasks import (
     FileInput,
@@ -232,6 +232,7 @@ class ArticleWriter:
         self.store = store
         self.options = options or IngestOptions()
         self._tally = _Tally(0)
+        link_missing(store)  # articles stored by a run killed before it linked their names
 
     def add(self, article: Article, where: str) -> None:
         """Annotate and store ``article`` (``where``: its file or URL, named by a failure);
@@ -398,6 +399,10 @@ def ingest(
     workers are summed over workers.
     """
     opts = options or IngestOptions()
+    started = time.perf_counter()
+    link_missing(store)  # articles stored by a run killed before it linked their names
+    if timings is not None:
+        timings.add("entities-link", time.perf_counter() - started)
     files, missing, skipped = collect_files(paths)
     tally = _Tally(skipped)
     for failure in missing:

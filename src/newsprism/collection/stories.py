@@ -194,6 +194,11 @@ def update_stories(
     docs = {**known, **{d.id: d for d in fresh}}
     ordered = [docs[i] for i in todo if i in docs]
     with store.transaction():
+        # read again under the write lock: another process may have placed some of them
+        # since ``todo`` was read, and its events must not be written a second time
+        still = set(unassigned_articles(store, [d.id for d in ordered]))
+        ordered = [d for d in ordered if d.id in still]
+        docs = {ident: doc for ident, doc in docs.items() if ident in still}
         write_story_docs(store, [_stored(d) for d in fresh])
         clusterer = _restore(store, opts.cluster)
         events = clusterer.add(ordered)

@@ -2,8 +2,10 @@
 
 ``decode_bytes`` uses a forced encoding when given; else the encoding the transport
 declared (an HTTP ``charset``) when it decodes; else it tries, in order: a BOM (UTF-8,
-UTF-16, UTF-32); UTF-16 without BOM (recognised by its NUL pattern); strict UTF-8; then
-legacy single-byte code pages. For the last step the candidates proposed by
+UTF-16, UTF-32); UTF-16 without BOM (recognised by its NULs falling on one side of each
+byte pair, in Latin, Cyrillic or Chinese text alike); strict UTF-8; lines partly in
+UTF-8 and partly in one code page (each line decoded in its own, ``Decoded.mixed``);
+then legacy single-byte code pages. For the last step the candidates proposed by
 ``charset_normalizer`` and a short list of common news code pages (cp1252, cp1250,
 cp1251, koi8-r …) are decoded and scored by how plausible the letters look (one script
 per word, letters from one alphabet, no case flips inside words, no control characters);
@@ -71,6 +73,7 @@ class Decoded:
     text: str
     encoding: str
     repaired: bool = False
+    mixed: bool = False  # lines in UTF-8 and lines in a code page (``encoding`` names both)
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -88,17 +91,53 @@ def sniff_binary(data: bytes) -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when every other byte is NUL, as in BOM-less UTF-16 text."""
-    sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
+    """``utf-16-le``/``-be`` for BOM-less UTF-16 text, else ``None``.
+
+    The NUL bytes of UTF-16 fall on one side of each pair: every other byte in Latin
+    text, the high byte of spaces, digits and punctuation in Cyrillic or Chinese text
+    (whose letters have no NUL). A sample whose NULs are at least 5% of one side and
+    four times those of the other is decoded, and kept when the result is plausible
+    text (see :func:`_looks_like_text`).
+    """
+    if any(data.startswith(magic) for magic, _ in _MAGIC):
         return None
-    even = sample[0::2].count(0) / (len(sample) / 2)
-    odd = sample[1::2].count(0) / (len(sample) / 2)
-    if odd > 0.7 and even < 0.1:
-        return "utf-16-le"
-    if even > 0.7 and odd < 0.1:
-        return "utf-16-be"
-    return None
+    sample = data[: min(len(data), 4096) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    half = len(sample) / 2
+    even = sample[0::2].count(0) / half
+    odd = sample[1::2].count(0) / half
+    if odd >= 0.05 and odd >= 4 * even:
+        encoding = "utf-16-le"
+    elif even >= 0.05 and even >= 4 * odd:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding if _looks_like_text(text) else None
+
+
+def _looks_like_text(text: str) -> bool:
+    """No control, unassigned or private characters, at least half of it letters, and
+    nine in ten letters from at most two scripts (random binary decoded as UTF-16 has
+    letters of every script)."""
+    letters: dict[str, int] = {}
+    count = 0
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f":
+            return False
+        if kind.startswith("L"):
+            count += 1
+            script = _script(ch)
+            letters[script] = letters.get(script, 0) + 1
+    if count < len(text.strip()) / 2:
+        return False
+    top = sorted(letters.values(), reverse=True)[:2]
+    return sum(top) >= 0.9 * count
 
 
 def _script(ch: str) -> str:
@@ -191,7 +230,7 @@ def decode_bytes(
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         try:
-            return _finish(data.decode(utf16), utf16, name)
+            return _finish(data[: len(data) // 2 * 2].decode(utf16), utf16, name)
         except UnicodeDecodeError:
             pass
     kind = sniff_binary(data)
@@ -201,11 +240,47 @@ def decode_bytes(
         return _finish(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_lines(data, name)
+    if mixed is not None:
+        decoded = _finish(*mixed, name)
+        return Decoded(decoded.text, decoded.encoding, decoded.repaired, mixed=True)
     lossy = _mostly_utf8(data)
     if lossy is not None:
         return _finish(lossy, "utf-8", name)
     text, enc = _legacy(data, name)
     return _finish(text, enc, name)
+
+
+def _foreign(line: bytes) -> int:
+    """How many bytes of ``line`` are not UTF-8 when it holds no valid multi-byte UTF-8
+    sequence at all (a line in a code page), else 0 (UTF-8, or UTF-8 with damage)."""
+    text = line.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if broken == 0 or any(ord(ch) > 0x7F and ch != "\ufffd" for ch in text):
+        return 0
+    return broken
+
+
+def _mixed_lines(data: bytes, name: str) -> tuple[str, str] | None:
+    """``(text, "utf-8+<code page>")`` for a file whose lines are partly UTF-8 (with
+    letters beyond ASCII) and partly in one legacy code page, each line decoded in the
+    encoding it fits; ``None`` for anything else."""
+    lines = data.split(b"\n")
+    foreign = {i: n for i, line in enumerate(lines) if (n := _foreign(line))}
+    if sum(foreign.values()) < 3:
+        return None
+    utf8 = [line for i, line in enumerate(lines) if i not in foreign]
+    if not any(max(line, default=0) > 0x7F for line in utf8):
+        return None
+    try:
+        _, encoding = _legacy(b"\n".join(lines[i] for i in foreign), name)
+    except EncodingFailure:
+        return None
+    text = "\n".join(
+        line.decode(encoding) if i in foreign else line.decode("utf-8", errors="replace")
+        for i, line in enumerate(lines)
+    )
+    return text, f"utf-8+{encoding}"
 
 
 def _mostly_utf8(data: bytes) -> str | None:

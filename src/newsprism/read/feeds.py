@@ -18,9 +18,11 @@ article (:func:`feed_articles`); ``newsprism fetch`` follows the entries' links.
 
 Ids are ``<stem>-<item number>``. An item without text becomes a failure of that item
 (``<name>:item N``); a feed without any readable item raises. Documents that declare a
-DOCTYPE or entities are refused outright, before parsing (no entity expansion, no
-external entities); HTML named entities such as ``&nbsp;`` that feeds use without
-declaring them are read as the characters they name. The parser is the standard
+DOCTYPE or entities in their prolog are refused outright, before parsing (no entity
+expansion, no external entities; the same words inside CDATA or a comment are text);
+elements nested more than ``MAX_DEPTH`` (256) deep are refused too. HTML named
+entities such as ``&nbsp;`` that feeds use without declaring them are read as the
+characters they name. The parser is the standard
 library's ``xml.etree`` (expat), with elements looked up by local name, so RSS 1.0 and
 Atom 0.3 namespaces are read too.
 
@@ -71,6 +73,9 @@ FEED_EXT = frozenset({".rss", ".atom", ".xml"})
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _DECLARATION = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Elements nested deeper than this are refused (as the HTML reader stops at 256); real
+# feeds nest a few levels, and serialising inline XHTML recurses once per level.
+MAX_DEPTH = 256
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _DATE_TAGS = ("pubDate", "date", "published", "issued", "updated", "modified")
@@ -172,20 +177,59 @@ def _html_entities(text: str) -> str:
     return _NAMED_ENTITY.sub(repl, text)
 
 
+def _prolog_declares(text: str) -> bool:
+    """Whether the prolog (what comes before the root element: the XML declaration,
+    processing instructions, comments) holds a ``<!DOCTYPE``/``<!ENTITY`` or any other
+    ``<!`` declaration. The same words inside the document (in CDATA, comments or
+    text) declare nothing."""
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n\ufeff":
+            pos += 1
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos + 2)
+            ending = 2
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+            ending = 3
+        else:
+            return text.startswith("<!", pos) and _DECLARATION.match(text, pos) is not None
+        if end < 0:  # an unclosed prolog part: the parser refuses it
+            return _DECLARATION.search(text, pos) is not None
+        pos = end + ending
+
+
+def _too_deep(root: ET.Element, limit: int) -> bool:
+    """Whether elements nest more than ``limit`` deep (counted without recursion)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
+
+
 def _parse(name: str, text: str) -> ET.Element:
-    if _DECLARATION.search(text):
+    if _prolog_declares(text):
         raise MalformedDocument(
             f"{name}: refused: the document declares a DOCTYPE or entities"
             " (entity expansion is not allowed in feeds)",
             "remove the <!DOCTYPE ...> declaration from the feed",
         )
     try:
-        return ET.fromstring(_html_entities(text.lstrip("\ufeff")))
+        root = ET.fromstring(_html_entities(text.lstrip("\ufeff")))
     except ET.ParseError as err:
         line, column = err.position
         raise MalformedDocument(
             f"{name}: invalid XML at line {line}, column {column}: {err}"
         ) from err
+    if _too_deep(root, MAX_DEPTH):
+        raise MalformedDocument(
+            f"{name}: elements nested more than {MAX_DEPTH} deep",
+            "feeds nest a few levels deep: check that the file is a real feed",
+        )
+    return root
 
 
 def _local(tag: object) -> str:

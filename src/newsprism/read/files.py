@@ -139,8 +139,8 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
 
     def unlisted(err: OSError) -> None:
         shown = printable(str(err.filename or path))
-        reason = f"{shown}: cannot list the folder: {err.strerror or err}"
-        missing.append(Failure(shown, reason, "check the folder's permissions"))
+        reason = f"{shown}: cannot read the folder: {err.strerror or err}"
+        missing.append(Failure(shown, reason, "check the folder's permissions (its files were not read)"))
 
     for raw in paths:
         path = Path(raw)
@@ -273,6 +273,9 @@ def read_file(
     if decoded.repaired:
         repaired = f"{label}: repaired mis-decoded characters (mojibake)"
         result = replace(result, warnings=(repaired, *result.warnings))
+    if decoded.mixed:
+        mixed = f"{label}: mixes encodings ({decoded.encoding}); each line read in its own"
+        result = replace(result, warnings=(mixed, *result.warnings))
     return result
 
 

@@ -12,7 +12,8 @@ Ids are ``<stem>-<record number>`` (the stem: the file name without ``.warc[.gz]
 Records of other types (``request``, ``metadata``, images, redirects) are skipped
 silently. A page that is
 empty, binary or larger than ``ReadOptions.max_bytes`` becomes a failure of that record
-(``<name>:record N``); a file that is not a WARC at all, or that breaks off, raises
+(``<name>:record N``); a file that is not a WARC at all, or that breaks off (also
+inside a record, short of its ``Content-Length``: that page is never kept), raises
 ``MalformedDocument`` (the pages read before a break are lost with it only when there
 were none: otherwise they are kept and the break is a failure). There is no cap on
 the size of the whole file: records are read one at a time.
@@ -23,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO, Any
 
@@ -87,13 +87,43 @@ def _article(
     )
 
 
-def _records(stream: IO[bytes]) -> Iterator[Any]:
+def _missing_bytes(record: Any) -> int:
+    """How many bytes of ``record``, read to its end, its ``Content-Length`` promised
+    but the file did not hold (more than 0: the file breaks off inside it)."""
+    limit = getattr(record.raw_stream, "limit", 0)
+    return limit if isinstance(limit, int) and limit > 0 else 0
+
+
+def _truncated(name: str, n: int, missing: int) -> MalformedDocument:
+    return MalformedDocument(
+        f"{name}: truncated: the file ends inside record {n}, {missing} bytes short of its"
+        " Content-Length",
+        "download or copy the WARC file again: it is incomplete",
+    )
+
+
+def _records(stream: IO[bytes]) -> Any:
+    """warcio's iterator of the records of ``stream`` (its ``offset`` is where the last
+    complete record ended)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    yield from ArchiveIterator(stream)
+    return ArchiveIterator(stream)
 
 
-def _next(records: Iterator[Any], name: str, n: int) -> tuple[Any, bool]:
+def _unread_tail(stream: IO[bytes], records: Any) -> int:
+    """Bytes after the last complete record that warcio left unread without a word (a
+    record whose header breaks off); 0 when the stream cannot tell."""
+    offset = getattr(records, "offset", None)
+    if not isinstance(offset, int) or not stream.seekable():
+        return 0
+    size = stream.seek(0, io.SEEK_END)
+    if size <= offset:
+        return 0
+    stream.seek(offset)
+    return len(stream.read(size - offset).strip())
+
+
+def _next(records: Any, name: str, n: int) -> tuple[Any, bool]:
     """The next record (``None`` at the end) and whether warcio complained about it."""
     try:
         noise = io.StringIO()  # warcio prints its warnings to sys.stderr
@@ -123,13 +153,30 @@ def warc_articles(origin: Origin, stream: IO[bytes], options: ReadOptions) -> Re
     errors: list[InputError] = []
     n = damaged = 0
     records = _records(stream)
+    previous: tuple[Any, int] | None = None  # the last record and the articles before it
     try:
         while True:
-            record, complained = _next(records, name, n)
+            record, complained = _next(records, name, n)  # reads the last one to its end
+            if previous is not None and (missing := _missing_bytes(previous[0])):
+                del articles[previous[1] :]  # a page cut short is not kept
+                raise _truncated(name, n, missing)
             damaged += complained
             if record is None:
+                if tail := _unread_tail(stream, records):
+                    raise MalformedDocument(
+                        f"{name}: truncated: the file ends inside record {n + 1}"
+                        f" ({tail} bytes of an incomplete header)",
+                        "download or copy the WARC file again: it is incomplete",
+                    )
                 break
             n += 1
+            length = record.rec_headers.get_header("Content-Length") or ""
+            if not length.strip().isdigit():  # its header breaks off before or inside it
+                raise MalformedDocument(
+                    f"{name}: truncated or damaged: record {n} has no Content-Length",
+                    "download or copy the WARC file again: it is incomplete",
+                )
+            previous = (record, len(articles))
             page = _page(record)
             if page is None:
                 continue

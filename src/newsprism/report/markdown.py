@@ -84,7 +84,7 @@ def _header(v: View) -> list[str]:
         ]
         for a in cov.articles:
             title = _cell(a.title or "(untitled)")
-            if a.url:
+            if a.url and a.url.strip().lower().startswith(("http://", "https://")):
                 safe_url = a.url.replace(" ", "%20").replace(")", "%29").replace("|", "%7C")
                 title = f"[{title}](<{safe_url.replace('>', '%3E')}>)"
             lines.append(

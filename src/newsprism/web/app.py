@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from collections.abc import Sequence
 from http import HTTPStatus
 from pathlib import Path
@@ -44,6 +45,8 @@ SECURITY_HEADERS = (
 )
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 COOKIE = "newsprism_token"
+# A Host header: a name or an [IPv6] address, then an optional port, and nothing else
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?")
 log = logging.getLogger("newsprism.web")
 
 
@@ -87,8 +90,8 @@ class _Guard:
         headers = {k.lower(): v for k, v in scope.get("headers") or []}
         if self.hosts is not None:
             host = headers.get(b"host", b"").decode("latin-1").lower()
-            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if name.strip("[]") not in self.hosts:
+            match = _HOST.fullmatch(host)
+            if match is None or match.group(1).strip("[]") not in self.hosts:
                 return error_response(scope, 400, f"host {host!r} is not served",
                                       "open the server as http://127.0.0.1:PORT/, or start "
                                       "it with --token to serve other host names")  # fmt: skip
@@ -98,7 +101,9 @@ class _Guard:
         given = query.get("token")
         if given is not None and hmac.compare_digest(given.encode(), self.token.encode()):
             rest = urlencode([(k, v) for k, v in query.items() if k != "token"])
-            target = str(scope.get("path", "/")) + (f"?{rest}" if rest else "")
+            # one leading slash: "//evil.example/" would be a link to another site
+            path = "/" + str(scope.get("path", "/")).lstrip("/\\")
+            target = path + (f"?{rest}" if rest else "")
             redirect = RedirectResponse(target, status_code=303)
             redirect.set_cookie(COOKIE, self.token, httponly=True, samesite="strict", path="/")
             return redirect

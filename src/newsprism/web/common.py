@@ -55,8 +55,12 @@ def number(params: Mapping[str, str], name: str, default: int, top: int) -> int:
     value = params.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= top:
-        raise BadRequest(f"{name}={value!r} is not a number from 1 to {top}")
+    # ASCII digits only (int() also takes other scripts' digits), and no more of them
+    # than ``top`` has (int() refuses over 4,300 digits)
+    digits = value.isascii() and value.isdigit() and len(value.lstrip("0")) <= len(str(top))
+    if not digits or not 1 <= int(value) <= top:
+        shown = value if len(value) <= 40 else f"{value[:40]}…"
+        raise BadRequest(f"{name}={shown!r} is not a number from 1 to {top}")
     return int(value)
 
 
