@@ -83,9 +83,10 @@ def _supported(path: Path) -> bool:
     return suffix in SUPPORTED_SUFFIXES
 
 
-def _name_problem(path: Path) -> Failure | None:
+def _name_problem(path: Path, what: str = "the file") -> Failure | None:
     """The failure of a path that cannot be read or named: a name that is not valid
-    UTF-8 (its bytes shown as ``\\xff``), a symbolic link loop, a dangling link."""
+    UTF-8 (its bytes shown as ``\\xff``), a symbolic link loop, a dangling link, a path
+    the system refuses (too long)."""
     shown = printable(str(path))
     try:
         str(path).encode("utf-8")
@@ -95,7 +96,12 @@ def _name_problem(path: Path) -> Failure | None:
             f"{shown}: the file name is not valid UTF-8",
             "rename the file (for example with convmv -t utf-8)",
         )
-    if path.is_symlink() and not path.exists():
+    try:
+        dangling = path.is_symlink() and not path.exists()
+    except OSError as err:
+        reason = f"{shown}: cannot read {what}: {err.strerror or err}"
+        return Failure(shown, reason, "check the path (its files were not read)")
+    if dangling:
         try:
             path.resolve(strict=True)
         except (OSError, RuntimeError) as err:
@@ -140,7 +146,9 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
     def unlisted(err: OSError) -> None:
         shown = printable(str(err.filename or path))
         reason = f"{shown}: cannot read the folder: {err.strerror or err}"
-        missing.append(Failure(shown, reason, "check the folder's permissions (its files were not read)"))
+        missing.append(
+            Failure(shown, reason, "check the folder's permissions (its files were not read)")
+        )
 
     for raw in paths:
         path = Path(raw)
@@ -155,7 +163,7 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
         else:
             for root, dirs, names in os.walk(path, onerror=unlisted):
                 for name in list(dirs):
-                    problem = _name_problem(Path(root) / name)
+                    problem = _name_problem(Path(root) / name, "the folder")
                     if problem is not None:  # not walked: every name inside would fail
                         missing.append(problem)
                         dirs.remove(name)
