@@ -7,12 +7,16 @@ without it the loopback server is refused.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import ssl
+import struct
 import subprocess
 import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,6 +101,26 @@ JSON_FEED = json.dumps(
 HTML, RSS = "text/html; charset=utf-8", "application/rss+xml"
 
 
+def gzip_of_zeros(mebibytes: int) -> bytes:
+    """One gzip member of ``mebibytes`` MiB of zeros (about 1 KB per MiB), made at once:
+    after a full flush the compressor writes the same bytes for every further MiB."""
+    mib = bytes(1 << 20)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = deflate.compress(mib) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(mebibytes):
+        crc = zlib.crc32(mib, crc)
+    trailer = struct.pack("<II", crc, (mebibytes << 20) & 0xFFFFFFFF)
+    return (
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + block * mebibytes + deflate.flush() + trailer
+    )
+
+
+BOMB_GZIP_TWICE = gzip.compress(gzip_of_zeros(1024), 9)  # 2.5 KB that decode to 1 GiB
+RAW_DEFLATE = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+STORM_DEFLATED = RAW_DEFLATE.compress(STORM) + RAW_DEFLATE.flush()
+
+
 class Handler(BaseHTTPRequestHandler):
     routes: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
     agents: ClassVar[list[str]] = []
@@ -142,6 +166,11 @@ def server() -> Iterator[str]:
         "/elsewhere": (302, {"Location": f"http://127.0.0.2:{port}/news/storm.html"}, b""),
         "/declared-big": (200, {"Content-Type": HTML, "Content-Length": "999999999"}, b""),
         "/logo.png": (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n"),
+        "/gzip.html": (200, {"Content-Type": HTML, **GZIP}, gzip.compress(STORM)),
+        "/twice.html": (200, {"Content-Type": HTML, **TWICE}, gzip.compress(gzip.compress(STORM))),
+        "/deflate.html": (200, {"Content-Type": HTML, **DEFLATE}, STORM_DEFLATED),
+        "/brotli.html": (200, {"Content-Type": HTML, "Content-Encoding": "br"}, b"\x0b\x02"),
+        "/bomb.html": (200, {"Content-Type": HTML, **TWICE}, BOMB_GZIP_TWICE),
     }
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -151,6 +180,8 @@ def server() -> Iterator[str]:
 
 
 LOCAL = HttpOptions(allow_private=True, connect_timeout=5, read_timeout=5, total_timeout=10)
+GZIP, TWICE = {"Content-Encoding": "gzip"}, {"Content-Encoding": "gzip, gzip"}
+DEFLATE = {"Content-Encoding": "deflate"}
 
 
 # --- addresses --------------------------------------------------------------------------
@@ -282,6 +313,31 @@ def test_download_limits(server: str, path: str, error: type[Exception], message
     options = HttpOptions(allow_private=True, max_bytes=100_000, read_timeout=5)
     with make_client(options) as client, pytest.raises(error, match=message):
         download(client, server + path, options)
+
+
+@pytest.mark.parametrize("path", ["/gzip.html", "/twice.html", "/deflate.html"])
+def test_content_encodings_are_decoded(server: str, path: str) -> None:
+    with make_client(LOCAL) as client:
+        assert download(client, server + path, LOCAL).body == STORM
+
+
+def test_unsupported_content_encoding_is_refused(server: str) -> None:
+    with make_client(LOCAL) as client, pytest.raises(FetchError, match="content encoding 'br'"):
+        download(client, f"{server}/brotli.html", LOCAL)
+
+
+def test_compression_bomb_stops_at_the_cap_in_bounded_memory(server: str) -> None:
+    # 2.5 KB sent as "Content-Encoding: gzip, gzip" decode to 1 GiB: every layer is
+    # inflated piece by piece and capped, so the 10 MB cap stops it with little memory
+    assert len(BOMB_GZIP_TWICE) < 3000
+    tracemalloc.start()
+    try:
+        with make_client(LOCAL) as client, pytest.raises(ResponseTooLarge, match=r"10\.0 MB"):
+            download(client, f"{server}/bomb.html", LOCAL)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000_000, f"{peak / 1e6:.0f} MB"
 
 
 def test_non_http_urls_are_refused() -> None:

@@ -14,7 +14,10 @@
   For ``https`` the TLS handshake still uses the URL's host name for SNI and
   certificate verification. ``HttpOptions.allow_private`` turns the check off.
 * **Limits.** Connect, read and write timeouts, a total time per download, a size cap
-  on the (decoded) body read as a stream, at most ``max_redirects`` redirects (followed
+  on the body read as a stream: on the bytes received and on what every
+  ``Content-Encoding`` layer (``gzip``, ``deflate``, several of them) decodes to, checked
+  as each piece is inflated (:func:`~newsprism.read.decompress.decode_content`), so a
+  compression bomb stops at the cap; at most ``max_redirects`` redirects (followed
   here, one by one), only ``http``/``https`` URLs, only text-like content types.
 * **Identity.** A clear ``User-Agent`` (:data:`USER_AGENT`); no proxies or other
   settings from the environment (a proxy would connect to an unchecked address).
@@ -26,7 +29,7 @@ import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -34,7 +37,15 @@ from typing import Any
 import httpcore
 import httpx
 
-from newsprism.errors import BlockedAddress, FetchError, ResponseTooLarge
+from newsprism.errors import (
+    BlockedAddress,
+    FetchError,
+    FileTooLarge,
+    MalformedDocument,
+    ResponseTooLarge,
+    UnsupportedFormat,
+)
+from newsprism.read.decompress import content_codings, decode_content
 from newsprism.version import __version__
 
 __all__ = [
@@ -298,7 +309,25 @@ def _content_type(response: httpx.Response) -> tuple[str, str | None]:
     return message.get_content_type().lower(), charset if isinstance(charset, str) else None
 
 
+def _raw(
+    response: httpx.Response, url: str, options: HttpOptions, deadline: float
+) -> Iterator[bytes]:
+    """The body as it arrives (still in its content codings), at most ``max_bytes``."""
+    limit, size = options.max_bytes, 0
+    for chunk in response.iter_raw():
+        size += len(chunk)
+        if size > limit:
+            raise ResponseTooLarge(
+                f"{url}: too large (more than {limit / 1e6:.1f} MB; stopped reading)"
+            )
+        yield chunk
+        if time.monotonic() > deadline:
+            raise FetchError(f"{url}: timed out (more than {options.total_timeout:g} s)")
+
+
 def _body(response: httpx.Response, url: str, options: HttpOptions, deadline: float) -> bytes:
+    """The decoded body: every ``Content-Encoding`` layer undone as the bytes arrive,
+    each layer capped at ``max_bytes`` (so a compression bomb stops early)."""
     limit = options.max_bytes
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -306,18 +335,15 @@ def _body(response: httpx.Response, url: str, options: HttpOptions, deadline: fl
             f"{url}: too large ({int(declared) / 1e6:.1f} MB declared; the limit is "
             f"{limit / 1e6:.1f} MB)"
         )
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise ResponseTooLarge(
-                f"{url}: too large (more than {limit / 1e6:.1f} MB; stopped reading)"
-            )
-        chunks.append(chunk)
-        if time.monotonic() > deadline:
-            raise FetchError(f"{url}: timed out (more than {options.total_timeout:g} s)")
-    return b"".join(chunks)
+    codings = content_codings(", ".join(response.headers.get_list("content-encoding")))
+    try:
+        return b"".join(decode_content(_raw(response, url, options, deadline), codings, limit))
+    except FileTooLarge as err:
+        raise ResponseTooLarge(f"{url}: too large ({err.message}; stopped reading)") from err
+    except UnsupportedFormat as err:
+        raise FetchError(f"{url}: {err.message}", "fetch pages sent with gzip or deflate") from err
+    except MalformedDocument as err:
+        raise FetchError(f"{url}: cannot decode the body: {err.message}") from err
 
 
 def _one(

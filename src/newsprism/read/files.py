@@ -21,6 +21,14 @@ mojibake was repaired). A document that cannot be read at all raises a typed err
 found", ``EmptyDocument``, ``BinaryFile``, ``EncodingFailure``, ``MalformedDocument``,
 :class:`~newsprism.errors.FileTooLarge`).
 
+Only regular files are read (symbolic links to them too): a named pipe, a device or a
+socket raises ``InputError`` "not a regular file (a named pipe)" before it is read, so
+a pipe without a writer cannot hang a run nor a link to ``/dev/zero`` fill the memory;
+a file is opened without blocking and checked again on the open file. One size cap,
+``ReadOptions.max_bytes``, applies to the bytes a reader gets, decoded: the bytes read
+from a file (never more than the cap, whatever its size said), what a ``.gz`` of any
+format decompresses to, and each WARC page once its content codings are undone.
+
 ``collect_files`` walks folders for supported files; ``read_paths`` reads files and
 folders, turning the errors of each file into ``Failure`` records.
 """
@@ -31,10 +39,12 @@ import errno
 import gzip
 import io
 import os
+import stat
 import zlib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from newsprism.errors import FileTooLarge, InputError, MalformedDocument, failure_of, printable
 from newsprism.model import Article, Failure
@@ -111,31 +121,60 @@ def _name_problem(path: Path, what: str = "the file") -> Failure | None:
     return None
 
 
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+_REGULAR_HINT = "only regular files are read (not pipes, devices or sockets); leave it out"
+
+
+def _file_mode(path: Path) -> int | None:
+    """The mode of what ``path`` names (symbolic links followed), ``None`` when it
+    cannot be seen."""
+    try:
+        return path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _not_regular(path: Path | str, mode: int) -> InputError:
+    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+    return InputError(f"{path}: not a regular file ({kind})", _REGULAR_HINT)
+
+
 def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure], int]:
-    """Files to read: ``(files, missing, skipped)``.
+    """Files to read: ``(files, failures, skipped)``.
 
     A file named explicitly is always read; folders are walked recursively (in name
     order, symbolic links to folders not followed) for files of a supported type.
-    Hidden files and folders, and files of other types, are counted as skipped.
-    A name that is not valid UTF-8, a symbolic link loop or a dangling link is a
-    failure (``missing``) named with :func:`~newsprism.errors.printable`; so is a folder
-    that cannot be listed. The other files are still collected.
+    Hidden files and folders, and files of other types, are counted as skipped. Only
+    regular files (or symbolic links to them) are read: a path that does not exist, and a
+    named pipe, device or socket (``not a regular file (a named pipe)``), is a failure, so
+    that nothing can block the batch or feed it without end. A name that is not valid
+    UTF-8, a symbolic link loop or a dangling link is a failure named with
+    :func:`~newsprism.errors.printable`; so is a folder that cannot be listed. The other
+    files are still collected.
     """
     files: list[Path] = []
-    missing: list[Failure] = []
+    failures: list[Failure] = []
     skipped = 0
     seen: set[Path] = set()
 
-    def add(path: Path) -> None:
+    def add(path: Path, mode: int | None) -> None:
         problem = _name_problem(path)
         if problem is not None:
-            missing.append(problem)
+            failures.append(problem)
+            return
+        if mode is not None and not stat.S_ISREG(mode):
+            failures.append(failure_of(printable(str(path)), _not_regular(path, mode)))
             return
         try:
             key = path.resolve()
         except (OSError, RuntimeError) as err:
             shown = printable(str(path))
-            missing.append(
+            failures.append(
                 Failure(shown, f"{shown}: cannot resolve: {err}", InputError.default_hint)
             )
             return
@@ -146,26 +185,27 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
     def unlisted(err: OSError) -> None:
         shown = printable(str(err.filename or path))
         reason = f"{shown}: cannot read the folder: {err.strerror or err}"
-        missing.append(
+        failures.append(
             Failure(shown, reason, "check the folder's permissions (its files were not read)")
         )
 
     for raw in paths:
         path = Path(raw)
         problem = _name_problem(path)
+        mode = _file_mode(path) if problem is None else None
         if problem is not None:
-            missing.append(problem)
+            failures.append(problem)
         elif not path.exists():
             shown = printable(str(path))
-            missing.append(Failure(shown, f"{shown}: file not found", InputError.default_hint))
-        elif not path.is_dir():
-            add(path)
+            failures.append(Failure(shown, f"{shown}: file not found", InputError.default_hint))
+        elif mode is None or not stat.S_ISDIR(mode):
+            add(path, mode)
         else:
             for root, dirs, names in os.walk(path, onerror=unlisted):
                 for name in list(dirs):
                     problem = _name_problem(Path(root) / name, "the folder")
                     if problem is not None:  # not walked: every name inside would fail
-                        missing.append(problem)
+                        failures.append(problem)
                         dirs.remove(name)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
@@ -173,21 +213,53 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Failure
                     if name.startswith(".") or not _supported(file):
                         skipped += 1
                     else:
-                        add(file)
-    return files, missing, skipped
+                        add(file, _file_mode(file))
+    return files, failures, skipped
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file (checked on the open file,
+    which is opened without blocking: a named pipe without a writer cannot hang)."""
+    mode = _file_mode(path)
+    if mode is not None and not stat.S_ISREG(mode):
+        raise _not_regular(path, mode)  # not even opened (opening a device may act)
+    nonblocking: int = getattr(os, "O_NONBLOCK", 0)  # POSIX; a pipe blocks open() without it
+    flags = os.O_RDONLY | nonblocking | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError as err:
+        raise InputError(f"{path}: file not found") from err
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        if nonblocking:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_capped(path: Path, limit: int) -> bytes:
-    """The bytes of ``path``, refusing a file larger than ``limit`` before reading it."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise FileTooLarge(
-                f"{path}: file too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB)"
-            )
-        return path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    """The bytes of ``path``, at most ``limit``: a file whose size is larger is refused
+    before it is read, and one that turns out larger (it grew) as soon as it does."""
+    with _open_regular(path) as stream:
+        try:
+            size = os.fstat(stream.fileno()).st_size
+            if size > limit:
+                raise FileTooLarge(
+                    f"{path}: file too large ({size / 1e6:.1f} MB;"
+                    f" the limit is {limit / 1e6:.1f} MB)"
+                )
+            data = stream.read(limit + 1)
+        except OSError as err:
+            raise InputError(f"{path}: cannot read: {err.strerror or err}") from err
+    if len(data) > limit:
+        raise FileTooLarge(f"{path}: file too large (more than {limit / 1e6:.1f} MB, the limit)")
+    return data
 
 
 def _gunzip(source: Path | bytes, name: str, limit: int) -> bytes:
@@ -196,7 +268,7 @@ def _gunzip(source: Path | bytes, name: str, limit: int) -> bytes:
             with gzip.GzipFile(fileobj=io.BytesIO(source)) as stream:
                 data = stream.read(limit + 1)
         else:
-            with gzip.open(source, "rb") as stream:
+            with _open_regular(source) as raw, gzip.GzipFile(fileobj=raw) as stream:
                 data = stream.read(limit + 1)
     except (OSError, EOFError, zlib.error) as err:
         raise MalformedDocument(f"{name}: not a readable gzip file: {err}") from err
@@ -209,7 +281,7 @@ def _warc(source: Path | bytes, origin: Origin, options: ReadOptions) -> ReadRes
     if isinstance(source, bytes):
         return warc_articles(origin, io.BytesIO(source), options)
     try:
-        with source.open("rb") as stream:
+        with _open_regular(source) as stream:
             return warc_articles(origin, stream, options)
     except OSError as err:
         raise InputError(f"{source}: cannot read: {err.strerror or err}") from err
@@ -258,6 +330,9 @@ def read_file(
             raise InputError(f"{path}: file not found")
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
+        mode = _file_mode(path)
+        if mode is not None and not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
     gzipped, fmt, stem = _format(PurePath(label).name)
     if suffix is not None:
         gzipped, fmt, _ = _format("document" + suffix)
@@ -291,7 +366,8 @@ def read_paths(paths: Iterable[Path | str], options: ReadOptions | None = None) 
     """Read files and folders (walked as by :func:`collect_files`), in the order given.
 
     A file that fails becomes a ``Failure`` with the reason and the others go on; so
-    does a file that meets a bug in a reader (``internal error: …``), so that one
+    does a path that is not a regular file (a named pipe, a device), a file that meets a
+    bug in a reader (``internal error: …``), so that one
     document never stops the batch, and a folder without any file to read. Files
     skipped in folders are counted in a warning.
     """
@@ -300,10 +376,10 @@ def read_paths(paths: Iterable[Path | str], options: ReadOptions | None = None) 
     warnings: list[str] = []
     skipped = 0
     for given in paths:
-        files, missing, left = collect_files([given])
-        failures.extend(missing)
+        files, unreadable, left = collect_files([given])
+        failures.extend(unreadable)
         skipped += left
-        if not files and not missing and Path(given).is_dir():
+        if not files and not unreadable and Path(given).is_dir():
             failures.append(
                 Failure(
                     str(given),

@@ -5,25 +5,36 @@ WARC/1.0 or 1.1 file (plain, or gzip-compressed record by record, as crawlers wr
 them) with ``warcio``. Every ``response`` record holding an HTML page with a 2xx status,
 and every ``resource`` record of type HTML, goes through the HTML reader (trafilatura
 main-text extraction, then cleaning); ``WARC-Target-URI`` is the article's URL and gives its
-source when the page names none. Chunked transfer and ``Content-Encoding: gzip`` are
-undone; the page's charset from the HTTP header is tried before detection.
+source when the page names none. Chunked transfer and ``Content-Encoding`` (gzip,
+deflate, several layers) are undone; the page's charset from the HTTP header is tried
+before detection.
 
 Ids are ``<stem>-<record number>`` (the stem: the file name without ``.warc[.gz]``).
 Records of other types (``request``, ``metadata``, images, redirects) are skipped
-silently. A page that is
-empty, binary or larger than ``ReadOptions.max_bytes`` becomes a failure of that record
-(``<name>:record N``); a file that is not a WARC at all, or that breaks off (also
-inside a record, short of its ``Content-Length``: that page is never kept), raises
-``MalformedDocument`` (the pages read before a break are lost with it only when there
-were none: otherwise they are kept and the break is a failure). There is no cap on
-the size of the whole file: records are read one at a time.
+silently. A page that is empty, binary, or larger than ``ReadOptions.max_bytes`` (as
+stored, and once decoded: every content coding is undone as a stream by
+:func:`~newsprism.read.decompress.decode_content`, each layer capped) becomes a failure
+of that record (``<name>:record N``); a file that is not a WARC at all, or that breaks
+off (also inside a record, short of its ``Content-Length``: that page is never kept),
+raises ``MalformedDocument`` (the pages read before a break are lost with it only when
+there were none: otherwise they are kept and the break is a failure).
+
+Memory stays bounded whatever the file holds: a header line longer than
+:data:`LINE_LIMIT` (64 KiB), or more than :data:`HEADER_LIMIT` (1 MiB) of header lines in
+one record, stops the file with ``MalformedDocument`` before they are held (a
+``.warc.gz`` of zeros is one endless line); warcio inflates a ``.warc.gz``
+:data:`BLOCK_SIZE` (4 KiB) of input at a time, and a page is read at most ``max_bytes``
+at a time. There is no cap on the size of the whole file: records are read one at a
+time, and the records that are skipped are read through and dropped.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO, Any
 
@@ -31,11 +42,20 @@ from newsprism.errors import EmptyDocument, FileTooLarge, InputError, MalformedD
 from newsprism.model import Article, Failure
 from newsprism.read.articles import Origin, ReadOptions, ReadResult, source_from_url
 from newsprism.read.decode import decode_bytes
+from newsprism.read.decompress import CODINGS, content_codings, decode_content
 from newsprism.read.documents import html_article
 
 __all__ = ["WARC_EXT", "warc_articles"]
 
 WARC_EXT = frozenset({".warc"})
+
+#: The longest WARC or HTTP header line read, and the most bytes of header lines (WARC
+#: and HTTP headers, and the blank lines after the record) one record may have.
+LINE_LIMIT = 64 * 1024
+HEADER_LIMIT = 1024 * 1024
+#: The bytes of the file read (and of a ``.warc.gz`` inflated) at a time: at most about
+#: 4 MB of output, the most a deflate stream gives for 4 KiB.
+BLOCK_SIZE = 4096
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -62,16 +82,61 @@ def _page(record: Any) -> tuple[str, str] | None:
     return uri.strip(), ctype
 
 
+def _dechunk(data: bytes) -> bytes:
+    """``data`` without its chunked transfer coding. Like warcio: data that does not
+    start with a chunk is taken as not chunked; after a broken chunk the rest is kept
+    as it is; a cut last chunk keeps what is there."""
+    parts: list[bytes] = []
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\r\n", pos, pos + 1024)
+        try:
+            size = int(data[pos:end].split(b";")[0], 16) if end >= 0 else -1
+        except ValueError:
+            size = -1
+        if size < 0:  # not a chunk
+            parts.append(data[pos:])
+            break
+        if size == 0:
+            break
+        parts.append(data[end + 2 : end + 2 + size])
+        pos = end + 2 + size + 2
+    return b"".join(parts)
+
+
+def _payload(record: Any, where: str, limit: int) -> bytes:
+    """The page of ``record``: at most ``limit`` bytes read, then its chunked transfer
+    and content codings undone as a stream, each layer capped at ``limit`` too."""
+    try:
+        data: bytes = record.raw_stream.read(limit + 1)
+    except InputError:
+        raise
+    except Exception as err:  # warcio's readers raise many kinds on broken payloads
+        raise MalformedDocument(f"{where}: unreadable payload: {type(err).__name__}") from err
+    if len(data) > limit:
+        raise FileTooLarge(f"{where}: page larger than {limit / 1e6:.1f} MB")
+    http = record.http_headers
+    if http is None:
+        return data
+    transfer = content_codings(http.get_header("Transfer-Encoding"))
+    if transfer and transfer[-1] == "chunked":
+        data, transfer = _dechunk(data), transfer[:-1]
+    # as in warcio, a coding that cannot be undone is taken as none
+    codings = [c for c in content_codings(http.get_header("Content-Encoding")) + transfer
+               if c in CODINGS]  # fmt: skip
+    try:
+        return b"".join(decode_content([data], codings, limit, lenient=True))
+    except FileTooLarge as err:
+        raise FileTooLarge(f"{where}: page {err.message}") from err
+    except InputError as err:
+        raise MalformedDocument(f"{where}: unreadable payload: {err.message}") from err
+
+
 def _article(
     origin: Origin, n: int, record: Any, uri: str, ctype: str, options: ReadOptions
 ) -> Article:
     where = f"{origin.name}:record {n}"
-    try:
-        data = record.content_stream().read(options.max_bytes + 1)
-    except Exception as err:  # warcio's decoders raise many kinds on broken payloads
-        raise MalformedDocument(f"{where}: unreadable payload: {type(err).__name__}") from err
-    if len(data) > options.max_bytes:
-        raise FileTooLarge(f"{where}: page larger than {options.max_bytes / 1e6:.1f} MB")
+    data = _payload(record, where, options.max_bytes)
     if not data.strip():
         raise EmptyDocument(f"{where}: empty page")
     charset = _CHARSET.search(ctype)
@@ -102,14 +167,6 @@ def _truncated(name: str, n: int, missing: int) -> MalformedDocument:
     )
 
 
-def _records(stream: IO[bytes]) -> Any:
-    """warcio's iterator of the records of ``stream`` (its ``offset`` is where the last
-    complete record ended)."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    return ArchiveIterator(stream)
-
-
 def _unread_tail(stream: IO[bytes], records: Any) -> int:
     """Bytes after the last complete record that warcio left unread without a word (a
     record whose header breaks off); 0 when the stream cannot tell."""
@@ -123,12 +180,57 @@ def _unread_tail(stream: IO[bytes], records: Any) -> int:
     return len(stream.read(size - offset).strip())
 
 
-def _next(records: Any, name: str, n: int) -> tuple[Any, bool]:
+@functools.cache
+def _capped_reader_class() -> Any:
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class CappedReader(DecompressingBufferedReader):  # type: ignore[misc]
+        """warcio's reader of a WARC file (gzip-compressed or not), refusing a header
+        line longer than :data:`LINE_LIMIT` and more than :data:`HEADER_LIMIT` bytes
+        of header lines since ``header_bytes`` was last set to 0, before it holds them."""
+
+        header_bytes = 0
+
+        def readline(self, length: int | None = None) -> bytes:
+            want = LINE_LIMIT + 1 if not length else min(length, LINE_LIMIT + 1)
+            line: bytes = super().readline(want)
+            while line and not line.endswith(b"\n") and len(line) < want:
+                more: bytes = super().readline(want - len(line))  # warcio stops early
+                if not more:
+                    break
+                line += more
+            self.header_bytes += len(line)
+            if len(line) > LINE_LIMIT:
+                raise MalformedDocument(f"a header line longer than {LINE_LIMIT // 1024} KiB")
+            if self.header_bytes > HEADER_LIMIT:
+                raise MalformedDocument(
+                    f"headers longer than {HEADER_LIMIT // (1024 * 1024)} MiB in one record"
+                )
+            return line
+
+    return CappedReader
+
+
+def _records(stream: IO[bytes]) -> tuple[Any, Iterator[Any], Any]:
+    """warcio's iterator over ``stream`` (its ``offset`` is where the last complete
+    record ended), its records, and the reader they are parsed from (whose
+    ``header_bytes`` the caller sets to 0 before each record)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    archive = ArchiveIterator(stream)
+    reader = _capped_reader_class()(archive.fh, block_size=BLOCK_SIZE)
+    archive.reader = reader  # before the first record is read
+    return archive, iter(archive), reader
+
+
+def _next(records: Iterator[Any], name: str, n: int) -> tuple[Any, bool]:
     """The next record (``None`` at the end) and whether warcio complained about it."""
     try:
         noise = io.StringIO()  # warcio prints its warnings to sys.stderr
         with contextlib.redirect_stderr(noise):
             record = next(records, None)
+    except InputError as err:  # a limit of the reader
+        raise type(err)(f"{name}: record {n + 1}: {err.message}", err.hint) from err
     except Exception as err:  # warcio raises many kinds on broken input
         detail = str(err).splitlines()[0][:200] if str(err) else ""
         raise MalformedDocument(
@@ -152,17 +254,18 @@ def warc_articles(origin: Origin, stream: IO[bytes], options: ReadOptions) -> Re
     failures: list[Failure] = []
     errors: list[InputError] = []
     n = damaged = 0
-    records = _records(stream)
+    archive, records, reader = _records(stream)
     previous: tuple[Any, int] | None = None  # the last record and the articles before it
     try:
         while True:
+            reader.header_bytes = 0
             record, complained = _next(records, name, n)  # reads the last one to its end
             if previous is not None and (missing := _missing_bytes(previous[0])):
                 del articles[previous[1] :]  # a page cut short is not kept
                 raise _truncated(name, n, missing)
             damaged += complained
             if record is None:
-                if tail := _unread_tail(stream, records):
+                if tail := _unread_tail(stream, archive):
                     raise MalformedDocument(
                         f"{name}: truncated: the file ends inside record {n + 1}"
                         f" ({tail} bytes of an incomplete header)",
