@@ -1,0 +1,87 @@
+"""Long input costs linear time and bounded memory.
+
+Inputs are generated here at a size ``n`` and ``4 n``; a linear step takes about 4 times as
+long at ``4 n`` and a quadratic one 16 times, so the tests compare the ratio of the two
+times (CPU time of this process, the best of a few runs), never absolute times, except for
+the absolute guarantees the docs state (``docs/robustness.md``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from newsprism.sentences import split_sentences
+
+PROSE = (
+    "Mr. Smith said the U.S. army moved 1,300 troops on Jan. 5. Officials in Kyiv disagreed. "
+    "“We will not leave. Never,” the mayor said. J. R. Jones (the governor) left at 3 p.m. "
+)
+# A ratio of 4 is linear and 16 quadratic; 8 leaves room for the noise of a shared machine.
+MAX_RATIO = 8.0
+
+
+def cpu_seconds(run: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        run()
+        best = min(best, time.process_time() - start)
+    return max(best, 1e-3)
+
+
+def growth(make: Callable[[int], str], n: int) -> tuple[float, float]:
+    small, large = make(n), make(4 * n)
+    return cpu_seconds(lambda: split_sentences(small)), cpu_seconds(lambda: split_sentences(large))
+
+
+def prose(n: int) -> str:
+    return (PROSE * (n // len(PROSE) + 1))[:n]
+
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "prose": prose,
+    "run of dots": lambda n: "a" + "." * n,
+    "run of spaces": lambda n: "End." + " " * n + "x",
+    "run of closing quotes": lambda n: "End." + "”" * n + "x",
+    "initials": lambda n: ("A. " * n)[:n],
+    "one long word": lambda n: "x" * n + ". Next one.",
+    "quotations": lambda n: ("“He said. Then. " * n)[:n],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_sentence_splitting_is_linear_in_a_paragraph(shape: str) -> None:
+    small, large = growth(SHAPES[shape], 100_000)
+    assert large / small < MAX_RATIO, (shape, small, large)
+
+
+@pytest.mark.slow
+def test_a_2_mb_paragraph_splits_in_well_under_10_seconds() -> None:
+    text = prose(2_000_000)
+    start = time.perf_counter()
+    sentences = split_sentences(text)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 10, elapsed
+    assert len(sentences) > 20_000
+    assert sentences[-1].end <= len(text)
+
+
+def test_the_word_before_a_dot_is_looked_for_a_bounded_way_back() -> None:
+    # Abbreviations and initials still hold a sentence together; a long word does not.
+    assert [s.text for s in split_sentences("He met Mr. Smith. J. Jones left.")] == [
+        "He met Mr. Smith.",
+        "J. Jones left.",
+    ]
+    word = "x" * 100
+    assert [s.text for s in split_sentences(f"It was {word}. Then it rained.")] == [
+        f"It was {word}.",
+        "Then it rained.",
+    ]
+    assert [s.text for s in split_sentences(f"{word}mr. Then it rained.")] == [
+        f"{word}mr.",
+        "Then it rained.",
+    ]
