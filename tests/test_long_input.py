@@ -9,10 +9,16 @@ the absolute guarantees the docs state (``docs/robustness.md``).
 from __future__ import annotations
 
 import time
+import tracemalloc
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
+from newsprism.compare.align import pair_scores
+from newsprism.compare.options import CompareOptions
+from newsprism.compare.statements import StatementFeatures
+from newsprism.model import Sentence
 from newsprism.sentences import split_sentences
 
 PROSE = (
@@ -85,3 +91,38 @@ def test_the_word_before_a_dot_is_looked_for_a_bounded_way_back() -> None:
         f"{word}mr.",
         "Then it rained.",
     ]
+
+
+def statements(per_article: int) -> tuple[list[StatementFeatures], np.ndarray]:
+    """Two articles of ``per_article`` statements with random unit vectors (no figures,
+    no entities: what is measured is the memory of the score matrices)."""
+    stmts = []
+    for article in range(2):
+        text = "A statement of the article here."
+        for index in range(per_article):
+            sentence = Sentence(index, 0, len(text), text, False)
+            none: frozenset[str] = frozenset()
+            stmts.append(StatementFeatures(article, sentence, none, none, none, (), text))
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((len(stmts), 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return stmts, vectors
+
+
+def peak_bytes_of_pair_scores(per_article: int) -> int:
+    stmts, vectors = statements(per_article)
+    tracemalloc.start()
+    try:
+        pair_scores(stmts, vectors, {}, CompareOptions())
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.slow
+def test_alignment_memory_grows_with_the_square_of_the_statements_not_the_cube() -> None:
+    # n² grows 16 times from n to 4 n, n³ 64 times; numpy reports its arrays to tracemalloc.
+    small, large = peak_bytes_of_pair_scores(150), peak_bytes_of_pair_scores(600)
+    assert large / small < 24, (small, large)
+    # 1,200 statements: a few n² arrays of 4 bytes, about 6 MB each.
+    assert large < 60 * 2**20, large
