@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +20,11 @@ from newsprism.compare.align import pair_scores
 from newsprism.compare.options import CompareOptions
 from newsprism.compare.statements import StatementFeatures
 from newsprism.model import Sentence
+from newsprism.read import read_file
+from newsprism.read.attributes import MAX_ATTRIBUTES, cap_attributes
 from newsprism.sentences import split_sentences
+
+REPO = Path(__file__).resolve().parents[1]
 
 PROSE = (
     "Mr. Smith said the U.S. army moved 1,300 troops on Jan. 5. Officials in Kyiv disagreed. "
@@ -126,3 +131,48 @@ def test_alignment_memory_grows_with_the_square_of_the_statements_not_the_cube()
     assert large / small < 24, (small, large)
     # 1,200 statements: a few n² arrays of 4 bytes, about 6 MB each.
     assert large < 60 * 2**20, large
+
+
+BODY = (
+    "<p>The council approved a new sea wall costing 12 million euros on Friday, officials "
+    "said. Work on the wall starts in May and should take two years, the harbour master "
+    "added.</p>"
+)
+
+
+def page_with_attributes(count: int) -> str:
+    attributes = " ".join(f'a{i}="v"' for i in range(count))
+    return (
+        "<html><head><title>Sea wall</title></head><body><article>"
+        f"<div {attributes}>Sea wall approved</div>{BODY * 3}</article></body></html>"
+    )
+
+
+def test_tags_keep_their_first_attributes_up_to_the_limit() -> None:
+    sample = (REPO / "examples" / "sample" / "es-diario-costa.html").read_text(encoding="utf-8")
+    assert cap_attributes(sample) == sample
+    exactly = page_with_attributes(MAX_ATTRIBUTES)
+    assert cap_attributes(exactly) == exactly
+    capped = cap_attributes(page_with_attributes(MAX_ATTRIBUTES + 50))
+    assert capped == exactly
+    many = "<img " + " ".join(f"x{i}='1'" for i in range(500)) + " />"
+    assert cap_attributes(many) == "<img " + " ".join(f"x{i}='1'" for i in range(100)) + "/>"
+    unclosed = "<a " * 100_000
+    assert cap_attributes(unclosed) == unclosed
+
+
+def html_seconds(count: int) -> float:
+    data = page_with_attributes(count).encode()
+    return cpu_seconds(lambda: read_file(data, name="page.html"), repeat=1)
+
+
+@pytest.mark.slow
+def test_html_reading_is_linear_in_the_attributes_of_a_tag() -> None:
+    read_file(page_with_attributes(10).encode(), name="page.html")  # imports, models
+    small, large = html_seconds(25_000), html_seconds(100_000)  # 0.2 MB and 0.9 MB
+    assert large / small < MAX_RATIO, (small, large)
+    assert large < 10, large
+    plain = read_file(page_with_attributes(0).encode(), name="page.html").articles[0]
+    hostile = read_file(page_with_attributes(100_000).encode(), name="page.html").articles[0]
+    assert hostile.text == plain.text
+    assert "12 million euros" in hostile.text

@@ -37,6 +37,7 @@ from newsprism.read.articles import (
     split_title,
     with_language,
 )
+from newsprism.read.attributes import cap_attributes
 from newsprism.read.clean import clean_text
 
 __all__ = [
@@ -70,7 +71,7 @@ def html_article(origin: Origin, text: str, options: ReadOptions) -> Article:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=False
+        cap_attributes(text), with_metadata=True, include_comments=False, include_tables=False
     )
     fields: dict[str, Any] = {}
     if doc is not None:
