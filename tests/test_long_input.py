@@ -8,6 +8,8 @@ the absolute guarantees the docs state (``docs/robustness.md``).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -176,3 +178,45 @@ def test_html_reading_is_linear_in_the_attributes_of_a_tag() -> None:
     hostile = read_file(page_with_attributes(100_000).encode(), name="page.html").articles[0]
     assert hostile.text == plain.text
     assert "12 million euros" in hostile.text
+
+
+ALIGN_IN_A_CHILD = """
+import random, resource, sys
+from newsprism.compare.align import align
+from newsprism.embed.articles import USEEmbedder
+from newsprism.model import Article
+from newsprism.quantities.extract import annotate_quantities
+from newsprism.sentences import annotate_sentences
+
+n = int(sys.argv[1])
+rnd = random.Random(0)
+places = ["Kyiv", "Odesa", "Lviv", "Kharkiv", "Moscow", "Warsaw", "Berlin", "Paris"]
+things = ["troops", "protesters", "families", "workers", "students", "tonnes of grain"]
+articles = []
+for name in ("a", "b"):
+    text = " ".join(
+        f"{rnd.randint(2, 90_000):,} {rnd.choice(things)} arrived in {rnd.choice(places)} "
+        f"on day {i}, officials said."
+        for i in range(n)
+    )
+    article = Article(id=name, text=text, language="en")
+    articles.append(annotate_quantities(annotate_sentences(article)))
+assert all(len(a.sentences) == n for a in articles)
+facts = align(articles, (), (), USEEmbedder())
+print(len(facts), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.slow
+def test_comparing_two_articles_of_1500_sentences_stays_under_1_gb() -> None:
+    # Before the ranks were read row by row this asked for about 4 GB.
+    done = subprocess.run(
+        [sys.executable, "-c", ALIGN_IN_A_CHILD, "1500"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    facts, peak_mb = (int(x) for x in done.stdout.split())
+    assert facts > 0
+    assert peak_mb < 1024, peak_mb
