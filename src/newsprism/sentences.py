@@ -121,13 +121,21 @@ _CLOSE_QUOTES = "”“»›」』"
 _PAIRS = {"“": "”", "„": "“", "«": "»", "‹": "›", "「": "」", "『": "』"}
 _TERMINAL = ".!?…。！？"
 _HEADING_END = '.!?…:;"”»)。！？」』'
+# A boundary starts at the first mark of a run of terminal punctuation and its
+# runs are possessive: backtracking inside them could never find another match,
+# and without these guards a long run of dots or spaces is scanned again from
+# each of its characters (quadratic time).
 _BOUNDARY = re.compile(
-    r"([.!?…]+)([\"”»’)\]]*)(\s+)(?=[\"“„«(\[¿¡—–-]?\s*[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЇІЄҐ0-9가-힣])"
+    r"(?<![.!?…])([.!?…]++)([\"”»’)\]]*+)(\s++)"
+    r"(?=[\"“„«(\[¿¡—–-]?\s*[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЇІЄҐ0-9가-힣])"
     # Chinese and Japanese full stops end a sentence with or without a space after them
     # (inside a closing bracket it goes on: 「…。」と述べた。)
-    r"|([。！？]+)()(\s*)(?=[^\s」』）)])"
+    r"|(?<![。！？])([。！？]++)()(\s*+)(?=[^\s」』）)])"
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+# Longer than any abbreviation: the word before a dot is looked for only this far
+# back, so that each dot costs constant time however long the paragraph is.
+_WORD_WINDOW = 32
 
 
 @dataclass(frozen=True)
@@ -159,9 +167,12 @@ def _quote_depths(text: str) -> list[int]:
 
 
 def _is_abbreviation(paragraph: str, dot_index: int) -> bool:
-    m = _WORD_BEFORE.search(paragraph, 0, dot_index)
+    window = max(0, dot_index - _WORD_WINDOW)
+    m = _WORD_BEFORE.search(paragraph, window, dot_index)
     if not m:
         return False
+    if m.start() == window and window > 0:
+        return False  # a word of at least _WORD_WINDOW characters is no abbreviation
     word = m.group(1).lower().rstrip(".")
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "J. Smith"

@@ -105,8 +105,15 @@ def _ranks(score: np.ndarray, arts: np.ndarray) -> np.ndarray:
     ranks = np.zeros(score.shape, dtype=np.int32)
     for art in np.unique(arts):
         cols = np.nonzero(arts == art)[0]
-        sub = score[:, cols]
-        ranks[:, cols] = (sub[:, None, :] > sub[:, :, None]).sum(axis=2)
+        for i in range(score.shape[0]):
+            row = score[i, cols]
+            # Statements closer than j: those above j's score in the sorted row (NaN is
+            # never closer). One row at a time, so memory stays n² however long articles are.
+            ordered = np.sort(row)
+            closer = np.count_nonzero(~np.isnan(ordered)) - np.searchsorted(
+                ordered, row, side="right"
+            )
+            ranks[i, cols] = np.where(np.isnan(row), 0, np.maximum(closer, 0))
     return ranks
 
 

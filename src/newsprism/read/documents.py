@@ -45,6 +45,7 @@ from newsprism.read.articles import (
     split_title,
     with_language,
 )
+from newsprism.read.attributes import cap_attributes
 from newsprism.read.clean import clean_text
 from newsprism.read.json_values import LongInteger, load_json, replace_surrogates
 
@@ -79,7 +80,7 @@ def html_article(origin: Origin, text: str, options: ReadOptions) -> Article:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=False
+        cap_attributes(text), with_metadata=True, include_comments=False, include_tables=False
     )
     fields: dict[str, Any] = {}
     if doc is not None:
