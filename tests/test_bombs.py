@@ -14,15 +14,11 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 import struct
-import subprocess
-import sys
 import threading
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,11 +26,11 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from ingest_in_child import Batch, ingest_in_child
 from newsprism.errors import InputError
 from newsprism.read import ReadOptions, ReadResult, collect_files, read_file, read_paths
 from newsprism.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
 MEMORY_BOUND_MB = 300
 OPTS = ReadOptions(detect_language=False)
 T = TypeVar("T")
@@ -128,45 +124,13 @@ def write_bombs(root: Path) -> None:
     os.mkfifo(root / "pipe.warc.gz")
 
 
-WRAPPER = """
-import resource, subprocess, sys
-cap = 4 << 30  # a regression runs out of address space, not the machine out of memory
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=240,
-                      preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)))
-sys.stderr.write(done.stderr)
-sys.stdout.write(done.stdout)
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-sys.stdout.write("\\nPEAK_RSS_MB %.1f\\n" % peak)
-sys.exit(done.returncode)
-"""
-
-
-@dataclass(frozen=True)
-class Batch:
-    root: Path
-    db: Path
-    returncode: int
-    stderr: str
-    summary: dict[str, object]
-    peak_rss_mb: float
-
-
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     base = tmp_path_factory.mktemp("bombs")
     root, db = base / "in", base / "c.db"
     write_bombs(root)
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    ingest = [sys.executable, "-m", "newsprism", "ingest", str(root), "--db", str(db)]
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *ingest, "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    out, _, peak = done.stdout.rpartition("PEAK_RSS_MB ")
-    return Batch(root, db, done.returncode, done.stderr, json.loads(out), float(peak))
+    # a regression runs out of address space, not the machine out of memory
+    return ingest_in_child(root, db, address_cap=4 << 30)
 
 
 def test_every_bomb_fails_alone_with_its_reason(batch: Batch) -> None:

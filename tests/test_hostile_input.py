@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from ingest_in_child import Batch, ingest_in_child
 from newsprism.collection.ingest import read_file
 from newsprism.errors import BinaryFile, EmptyDocument, FileTooLarge, MalformedDocument
 from newsprism.read import ReadOptions
 from newsprism.read.decode import decode_bytes
 from newsprism.store import Store
-
-REPO = Path(__file__).resolve().parents[1]
 
 EN = (
     "The council approved a new sea wall costing 12 million euros on Friday, officials said. "
@@ -58,16 +53,6 @@ def page(title: str, body: str) -> str:
         f"<html><head><title>{title}</title></head><body><nav>Home | News</nav><article>"
         f"<h1>{title}</h1><p>{body}</p><p>{body[::-1]}</p></article></body></html>"
     )
-
-
-@dataclass(frozen=True)
-class Batch:
-    root: Path
-    db: Path
-    returncode: int
-    stderr: str
-    summary: dict[str, object]
-    peak_rss_mb: float
 
 
 def write_corpus(root: Path) -> None:
@@ -110,34 +95,13 @@ def write_corpus(root: Path) -> None:
     (root / "laughs.xml").write_text(LAUGHS, encoding="utf-8")
 
 
-WRAPPER = """
-import resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-sys.stderr.write(done.stderr)
-sys.stdout.write(done.stdout)
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-sys.stdout.write("\\nPEAK_RSS_MB %.1f\\n" % peak)
-sys.exit(done.returncode)
-"""
-
-
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     base = tmp_path_factory.mktemp("hostile")
     root = base / "in"
     write_corpus(root)
     db = base / "c.db"
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    ingest = [sys.executable, "-m", "newsprism", "ingest", str(root), "--db", str(db)]
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *ingest, "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    out, _, peak = done.stdout.rpartition("PEAK_RSS_MB ")
-    return Batch(root, db, done.returncode, done.stderr, json.loads(out), float(peak))
+    return ingest_in_child(root, db)
 
 
 @pytest.mark.slow
