@@ -49,10 +49,7 @@ from newsprism.model import Article, Failure
 from newsprism.pipeline.run import PipelineOptions, annotate_cached
 from newsprism.read.files import CSV_COLUMNS, SUPPORTED_SUFFIXES, collect_files, read_file
 from newsprism.store import (
-    ArticleInfo,
-    ArticleQuery,
     ConstraintFailed,
-    SearchHit,
     Store,
     content_hash,
 )
@@ -67,9 +64,7 @@ __all__ = [
     "IngestSummary",
     "collect_files",
     "ingest",
-    "list_articles",
     "read_file",
-    "search",
 ]
 
 
@@ -426,23 +421,3 @@ def ingest(
         if timings is not None:
             timings.add("stories", time.perf_counter() - started)
     return summary
-
-
-# --- listing and search -----------------------------------------------------------------
-
-
-def list_articles(store: Store, query: ArticleQuery | None = None) -> list[ArticleInfo]:
-    """Metadata of the stored articles matching ``query``, newest first."""
-    return store.articles(query)
-
-
-def search(
-    store: Store,
-    text: str,
-    query: ArticleQuery | None = None,
-    *,
-    marks: tuple[str, str] = ("[", "]"),
-) -> list[SearchHit]:
-    """Full-text search of titles and texts (FTS5 syntax or plain words), best first;
-    each hit has a snippet with the matched words between ``marks``."""
-    return store.search(text, query, marks=marks)
